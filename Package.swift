@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+//
+// Vigil: disease-detection specialist models on one tensor core.
+// Data flows one way: formats → preprocessing → detector (on TensorCore) → finding → store → uses.
+import PackageDescription
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vigil", targets: ["vigil"]),
+        .library(name: "TensorCore", targets: ["TensorCore"]),
+        .library(name: "ONNXEngine", targets: ["ONNXEngine"]),
+        .library(name: "DetectorKit", targets: ["DetectorKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    ],
+    targets: [
+        // MARK: C libraries (system packages, installed by .ci/run)
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // MARK: Tensor core
+        .target(
+            name: "TensorCore",
+            dependencies: ["COpenBLAS"]
+        ),
+
+        // MARK: ONNX models on the tensor core
+        .target(
+            name: "ONNXProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .target(
+            name: "ONNXEngine",
+            dependencies: ["TensorCore", "ONNXProto"]
+        ),
+
+        // MARK: The detector plug-in contract
+        .target(name: "DetectorKit"),
+
+        // MARK: Benchmarks (library so the CLI stays a thin shell)
+        .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine"]),
+
+        // MARK: Command-line interface
+        .executableTarget(
+            name: "vigil",
+            dependencies: [
+                "TensorCore", "ONNXEngine", "DetectorKit", "VigilBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests (mirror Sources)
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "ONNXEngineTests", dependencies: ["ONNXEngine", "TensorCore"]),
+        .testTarget(name: "DetectorKitTests", dependencies: ["DetectorKit"]),
+    ]
+)

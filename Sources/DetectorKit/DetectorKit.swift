@@ -1,0 +1,1 @@
+// DetectorKit: the detector plug-in contract. (work in progress)

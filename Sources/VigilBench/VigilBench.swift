@@ -1,0 +1,2 @@
+// VigilBench: benchmarks behind `vigil bench`. (work in progress)
+import TensorCore

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the system packages Vigil builds against (Debian 12). Idempotent; run as root (or with sudo).
+#   libopenblas-dev  CBLAS for the tensor core (cblas_sgemm)
+#   pkg-config       lets SwiftPM find OpenBLAS's headers and library
+set -euo pipefail
+packages=(libopenblas-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+echo "setup: system packages present (${packages[*]})"
