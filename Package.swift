@@ -25,6 +25,15 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(
+            name: "CCrypto",
+            path: "Sources/CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        // MARK: Content hashing (SHA-256 of model weights, on CCrypto)
+        .target(name: "ContentHash", dependencies: ["CCrypto"]),
 
         // MARK: Tensor core
         .target(
@@ -43,7 +52,7 @@ let package = Package(
         ),
 
         // MARK: The detector plug-in contract
-        .target(name: "DetectorKit"),
+        .target(name: "DetectorKit", dependencies: ["ContentHash"]),
 
         // MARK: Benchmarks (library so the CLI stays a thin shell)
         .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine"]),
@@ -58,8 +67,9 @@ let package = Package(
         ),
 
         // MARK: Tests (mirror Sources)
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "ONNXEngineTests", dependencies: ["ONNXEngine", "TensorCore"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "ONNXEngineTests", dependencies: ["ONNXEngine", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DetectorKitTests", dependencies: ["DetectorKit"]),
+        .testTarget(name: "ContentHashTests", dependencies: ["ContentHash"]),
     ]
 )

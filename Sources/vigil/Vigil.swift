@@ -1,8 +1,35 @@
 import ArgumentParser
+import Foundation
+import TensorCore
 
+/// The `vigil` command: a thin shell over Vigil's libraries.
 @main
 struct Vigil: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
-        abstract: "Vigil: disease-detection specialist models on one tensor core.")
+        abstract: "Vigil: disease-detection specialist models on one tensor core.",
+        discussion: "Research software. Models trained on synthetic data say so in their model cards; no output is a diagnosis.",
+        subcommands: [ModelsCommand.self, ModelCommand.self, BenchCommand.self, DemoCommand.self])
 }
+
+/// Options every compute command takes.
+struct ComputeOptions: ParsableArguments {
+    @Option(help: "Threads for the tensor core (OpenBLAS and Vigil's kernels). Default: all cores, or VIGIL_THREADS.")
+    var threads: Int?
+
+    func apply() throws {
+        if let threads {
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+            TensorThreads.count = threads
+        }
+    }
+}
+
+/// Prints to standard error (progress and warnings, so that standard output stays machine-readable).
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Formats a float for tables: 5 significant digits.
+func format(_ v: Float) -> String { String(format: "%.5g", v) }
+func format(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }

@@ -1,0 +1,402 @@
+/// Geometry of a 1-D or 2-D convolution (ONNX `Conv` / `ConvTranspose` attributes, already resolved).
+///
+/// ```swift
+/// let p = ConvParameters(kernel: [9], strides: [2], pads: [4, 4])
+/// let y = Convolution.conv(x, weight: w, bias: b, p, activation: .relu)   // x [N, C, L]
+/// ```
+public struct ConvParameters: Sendable, Equatable, CustomStringConvertible {
+    /// Kernel extent per spatial axis.
+    public var kernel: [Int]
+    /// Step per spatial axis.
+    public var strides: [Int]
+    /// Implicit zero padding: begins for every spatial axis, then ends (ONNX order), count `2 * kernel.count`.
+    public var pads: [Int]
+    /// Spacing between kernel taps per spatial axis.
+    public var dilations: [Int]
+    /// Number of groups; input and output channels are split into `group` independent blocks.
+    public var group: Int
+    /// `ConvTranspose` only: extra size added at the end of each spatial axis of the output.
+    public var outputPadding: [Int]
+
+    /// Creates parameters; omitted lists default to strides 1, pads 0, dilations 1, output padding 0.
+    public init(kernel: [Int], strides: [Int]? = nil, pads: [Int]? = nil, dilations: [Int]? = nil,
+                group: Int = 1, outputPadding: [Int]? = nil) {
+        let r = kernel.count
+        precondition(r >= 1 && r <= 2, "ConvParameters: only 1-D and 2-D convolutions are supported, kernel \(kernel)")
+        self.kernel = kernel
+        self.strides = strides ?? [Int](repeating: 1, count: r)
+        self.pads = pads ?? [Int](repeating: 0, count: 2 * r)
+        self.dilations = dilations ?? [Int](repeating: 1, count: r)
+        self.group = group
+        self.outputPadding = outputPadding ?? [Int](repeating: 0, count: r)
+        precondition(self.strides.count == r && self.pads.count == 2 * r && self.dilations.count == r
+                     && self.outputPadding.count == r,
+                     "ConvParameters: kernel \(kernel), strides \(self.strides), pads \(self.pads), dilations \(self.dilations) disagree in rank")
+        precondition(group >= 1 && kernel.allSatisfy { $0 >= 1 } && self.strides.allSatisfy { $0 >= 1 }
+                     && self.dilations.allSatisfy { $0 >= 1 },
+                     "ConvParameters: kernel, strides, dilations and group must be ≥ 1 (\(self))")
+    }
+
+    public var description: String {
+        "kernel \(kernel) strides \(strides) pads \(pads) dilations \(dilations) group \(group)"
+    }
+
+    /// Output shape of `Conv` for input [N, C, spatial...] and `outChannels` filters.
+    public func convOutputShape(input: [Int], outChannels: Int) -> [Int] {
+        let r = kernel.count
+        precondition(input.count == r + 2, "Conv: input shape \(input) does not have \(r) spatial axes")
+        var out = [input[0], outChannels]
+        for i in 0..<r {
+            let effective = (kernel[i] - 1) * dilations[i] + 1
+            let padded = input[2 + i] + pads[i] + pads[r + i]
+            precondition(padded >= effective, "Conv: input \(input) is smaller than the dilated kernel \(kernel) (\(self))")
+            out.append((padded - effective) / strides[i] + 1)
+        }
+        return out
+    }
+
+    /// Output shape of `ConvTranspose` for input [N, C, spatial...] and `outChannels` (all groups).
+    public func convTransposeOutputShape(input: [Int], outChannels: Int) -> [Int] {
+        let r = kernel.count
+        precondition(input.count == r + 2, "ConvTranspose: input shape \(input) does not have \(r) spatial axes")
+        var out = [input[0], outChannels]
+        for i in 0..<r {
+            let extent = strides[i] * (input[2 + i] - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1
+                - pads[i] - pads[r + i]
+            precondition(extent > 0, "ConvTranspose: output extent \(extent) ≤ 0 for input \(input) (\(self))")
+            out.append(extent)
+        }
+        return out
+    }
+}
+
+/// Convolutions lowered to matrix products (im2col + `cblas_sgemm`), with bias, an optional residual
+/// addition and an activation fused into the epilogue.
+///
+/// Layout is NCHW (NCL for 1-D); weights are [M, C/group, kH, kW] (ONNX / PyTorch). A 1-D convolution is
+/// run as a 2-D one of height 1. Pointer forms write into caller-owned buffers and take a caller-owned
+/// workspace of `workspaceCount(...)` floats, so a planned model runs without allocating.
+public enum Convolution {
+    // MARK: Geometry in 2-D form
+
+    /// The problem lifted to 2-D (H = 1 for 1-D inputs).
+    @usableFromInline
+    struct Geometry {
+        var n = 0, c = 0, h = 0, w = 0, m = 0, kh = 1, kw = 1, sh = 1, sw = 1
+        var padTop = 0, padLeft = 0, dh = 1, dw = 1, oh = 0, ow = 0, group = 1
+
+        init(input: [Int], weight: [Int], _ p: ConvParameters, outputSpatial: [Int]) {
+            n = input[0]; c = input[1]; m = weight[0]; group = p.group
+            if p.kernel.count == 1 {
+                w = input[2]; kw = p.kernel[0]; sw = p.strides[0]; padLeft = p.pads[0]; dw = p.dilations[0]
+                ow = outputSpatial[0]; h = 1; oh = 1
+            } else {
+                h = input[2]; w = input[3]; kh = p.kernel[0]; kw = p.kernel[1]; sh = p.strides[0]; sw = p.strides[1]
+                padTop = p.pads[0]; padLeft = p.pads[1]; dh = p.dilations[0]; dw = p.dilations[1]
+                oh = outputSpatial[0]; ow = outputSpatial[1]
+            }
+        }
+
+        var cg: Int { c / group }
+        var mg: Int { m / group }
+        var kernelArea: Int { kh * kw }
+        var outArea: Int { oh * ow }
+        var inArea: Int { h * w }
+        /// True when the im2col matrix of one group is the input itself (1x1 kernel, stride 1, no pad).
+        var isPointwise: Bool {
+            kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 && padLeft == 0 && oh == h && ow == w
+        }
+    }
+
+    private static func checkConv(input: [Int], weight: [Int], _ p: ConvParameters) {
+        precondition(input.count == p.kernel.count + 2 && weight.count == input.count,
+                     "Conv: input \(input) and weight \(weight) must both have \(p.kernel.count) spatial axes")
+        precondition(Array(weight.dropFirst(2)) == p.kernel,
+                     "Conv: weight \(weight) does not match kernel \(p.kernel)")
+        precondition(input[1] % p.group == 0 && weight[0] % p.group == 0 && weight[1] * p.group == input[1],
+                     "Conv: input channels \(input[1]) and weight \(weight) do not fit group \(p.group)")
+    }
+
+    /// Floats of workspace `conv` needs for this problem (0 for pointwise convolutions).
+    public static func workspaceCount(input: [Int], weight: [Int], _ p: ConvParameters) -> Int {
+        checkConv(input: input, weight: weight, p)
+        let out = p.convOutputShape(input: input, outChannels: weight[0])
+        let g = Geometry(input: input, weight: weight, p, outputSpatial: Array(out.dropFirst(2)))
+        return g.isPointwise ? 0 : g.cg * g.kernelArea * g.outArea
+    }
+
+    // MARK: Conv
+
+    /// `Conv` on raw buffers: `y = activation(conv(x, weight) + bias + residual)`.
+    /// - Parameters:
+    ///   - x: input [N, C, (H,) W]; `weight`: [M, C/group, (kH,) kW]; `bias`: M values or nil.
+    ///   - residual: optional tensor of the output's shape added before the activation (ResNet skip).
+    ///   - workspace: at least `workspaceCount(input:weight:_:)` floats.
+    ///   - y: output [N, M, (OH,) OW] (see `ConvParameters.convOutputShape`); must not alias `x`.
+    public static func conv(_ x: UnsafePointer<Float>, shape: [Int],
+                            weight: UnsafePointer<Float>, weightShape: [Int],
+                            bias: UnsafePointer<Float>?, _ p: ConvParameters,
+                            activation: Activation = .identity,
+                            residual: UnsafePointer<Float>? = nil,
+                            workspace: UnsafeMutablePointer<Float>?,
+                            into y: UnsafeMutablePointer<Float>) {
+        checkConv(input: shape, weight: weightShape, p)
+        let outShape = p.convOutputShape(input: shape, outChannels: weightShape[0])
+        let g = Geometry(input: shape, weight: weightShape, p, outputSpatial: Array(outShape.dropFirst(2)))
+        let kRows = g.cg * g.kernelArea
+        precondition(g.isPointwise || workspace != nil, "Conv: a workspace is required for \(p)")
+        for b in 0..<g.n {
+            let xb = x + b * g.c * g.inArea
+            let yb = y + b * g.m * g.outArea
+            for grp in 0..<g.group {
+                let xg = xb + grp * g.cg * g.inArea
+                let cols: UnsafePointer<Float>
+                if g.isPointwise {
+                    cols = xg
+                } else {
+                    im2col(xg, g, into: workspace!)
+                    cols = UnsafePointer(workspace!)
+                }
+                Gemm.sgemm(m: g.mg, n: g.outArea, k: kRows,
+                           a: weight + grp * g.mg * kRows, lda: kRows,
+                           b: cols, ldb: g.outArea,
+                           c: yb + grp * g.mg * g.outArea, ldc: g.outArea)
+            }
+        }
+        epilogue(y, n: g.n, channels: g.m, area: g.outArea, bias: bias, residual: residual, activation: activation)
+    }
+
+    /// Adds per-channel bias and an optional residual, then applies the activation, in place over [N, M, area].
+    @usableFromInline
+    static func epilogue(_ y: UnsafeMutablePointer<Float>, n: Int, channels: Int, area: Int,
+                         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, activation: Activation) {
+        let planes = n * channels
+        TensorThreads.parallelFor(planes, minimumPerThread: max(1, 16384 / max(area, 1))) { plane in
+            let yp = y + plane * area
+            let bv: Float = bias.map { $0[plane % channels] } ?? 0
+            if let residual {
+                let rp = residual + plane * area
+                for i in 0..<area { yp[i] += bv + rp[i] }
+            } else if bias != nil {
+                for i in 0..<area { yp[i] += bv }
+            }
+            activation.applyInPlace(yp, count: area)
+        }
+    }
+
+    /// Unfolds one group's input [Cg, H, W] into columns [Cg·kH·kW, OH·OW].
+    @usableFromInline
+    static func im2col(_ x: UnsafePointer<Float>, _ g: Geometry, into cols: UnsafeMutablePointer<Float>) {
+        let rows = g.cg * g.kernelArea
+        let outArea = g.outArea
+        TensorThreads.parallelFor(rows, minimumPerThread: max(1, 32768 / max(outArea, 1))) { row in
+            let kw = row % g.kw
+            let kh = (row / g.kw) % g.kh
+            let ch = row / g.kernelArea
+            let xc = x + ch * g.inArea
+            let dst = cols + row * outArea
+            let colOffset = kw * g.dw - g.padLeft
+            // Output columns whose input column lies inside [0, W): ow in [owLo, owHi).
+            let owLo = colOffset >= 0 ? 0 : min(g.ow, (-colOffset + g.sw - 1) / g.sw)
+            let owHi = max(owLo, min(g.ow, g.w - colOffset <= 0 ? 0 : (g.w - colOffset - 1) / g.sw + 1))
+            for oh in 0..<g.oh {
+                let ih = oh * g.sh + kh * g.dh - g.padTop
+                let d = dst + oh * g.ow
+                if ih < 0 || ih >= g.h {
+                    d.update(repeating: 0, count: g.ow)
+                    continue
+                }
+                let src = xc + ih * g.w + colOffset
+                if owLo > 0 { d.update(repeating: 0, count: owLo) }
+                if g.sw == 1 {
+                    if owHi > owLo { (d + owLo).update(from: src + owLo, count: owHi - owLo) }
+                } else {
+                    var s = src + owLo * g.sw
+                    for o in owLo..<owHi { d[o] = s.pointee; s += g.sw }
+                }
+                if owHi < g.ow { (d + owHi).update(repeating: 0, count: g.ow - owHi) }
+            }
+        }
+    }
+
+    /// `Conv` on tensors (allocates its output and workspace).
+    public static func conv(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, _ p: ConvParameters,
+                            activation: Activation = .identity, residual: Tensor? = nil) -> Tensor {
+        checkConv(input: x.shape, weight: weight.shape, p)
+        let outShape = p.convOutputShape(input: x.shape, outChannels: weight.shape[0])
+        if let bias { precondition(bias.count == weight.shape[0], "Conv: bias \(bias.shape) does not match \(weight.shape[0]) filters") }
+        if let residual { precondition(residual.shape == outShape, "Conv: residual \(residual.shape) does not match output \(outShape)") }
+        var out = Tensor(shape: outShape)
+        var ws = [Float](repeating: 0, count: max(1, workspaceCount(input: x.shape, weight: weight.shape, p)))
+        x.storage.withUnsafeBufferPointer { px in
+            weight.storage.withUnsafeBufferPointer { pw in
+                withOptionalPointer(bias?.storage) { pb in
+                    withOptionalPointer(residual?.storage) { pr in
+                        ws.withUnsafeMutableBufferPointer { pws in
+                            out.storage.withUnsafeMutableBufferPointer { py in
+                                conv(px.baseAddress!, shape: x.shape, weight: pw.baseAddress!, weightShape: weight.shape,
+                                     bias: pb, p, activation: activation, residual: pr,
+                                     workspace: pws.baseAddress!, into: py.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: ConvTranspose
+
+    private static func checkConvTranspose(input: [Int], weight: [Int], _ p: ConvParameters) {
+        precondition(input.count == p.kernel.count + 2 && weight.count == input.count,
+                     "ConvTranspose: input \(input) and weight \(weight) must both have \(p.kernel.count) spatial axes")
+        precondition(Array(weight.dropFirst(2)) == p.kernel,
+                     "ConvTranspose: weight \(weight) does not match kernel \(p.kernel)")
+        precondition(weight[0] == input[1] && input[1] % p.group == 0,
+                     "ConvTranspose: input channels \(input[1]) do not match weight \(weight) with group \(p.group)")
+    }
+
+    /// Output channels of a `ConvTranspose` with this weight shape [C, M/group, k...].
+    public static func convTransposeOutChannels(weight: [Int], group: Int) -> Int { weight[1] * group }
+
+    /// Floats of workspace `convTranspose` needs.
+    public static func convTransposeWorkspaceCount(input: [Int], weight: [Int], _ p: ConvParameters) -> Int {
+        checkConvTranspose(input: input, weight: weight, p)
+        let kernelArea = p.kernel.reduce(1, *)
+        let inArea = input.dropFirst(2).reduce(1, *)
+        return weight[1] * kernelArea * inArea
+    }
+
+    /// `ConvTranspose` on raw buffers (GEMM then col2im): `y = activation(convT(x, weight) + bias)`.
+    /// - Parameters: x [N, C, (H,) W]; weight [C, M/group, (kH,) kW]; bias M values or nil;
+    ///   y [N, M, ...] as `ConvParameters.convTransposeOutputShape`.
+    public static func convTranspose(_ x: UnsafePointer<Float>, shape: [Int],
+                                     weight: UnsafePointer<Float>, weightShape: [Int],
+                                     bias: UnsafePointer<Float>?, _ p: ConvParameters,
+                                     activation: Activation = .identity,
+                                     workspace: UnsafeMutablePointer<Float>,
+                                     into y: UnsafeMutablePointer<Float>) {
+        checkConvTranspose(input: shape, weight: weightShape, p)
+        let m = convTransposeOutChannels(weight: weightShape, group: p.group)
+        let outShape = p.convTransposeOutputShape(input: shape, outChannels: m)
+        // Geometry of the *forward* convolution that maps y back to x: its input is y, its output is x.
+        var g = Geometry(input: outShape, weight: [shape[1], m / p.group] + p.kernel, p,
+                         outputSpatial: Array(shape.dropFirst(2)))
+        g.c = m; g.m = shape[1]
+        let cIn = shape[1], cgIn = cIn / p.group, mg = m / p.group
+        let kernelArea = g.kernelArea, inArea = g.outArea, outArea = g.inArea
+        let rows = mg * kernelArea
+        for b in 0..<shape[0] {
+            let yb = y + b * m * outArea
+            yb.update(repeating: 0, count: m * outArea)
+            for grp in 0..<p.group {
+                // cols [Mg·k, inArea] = Wgᵀ [Mg·k, Cg] · Xg [Cg, inArea]
+                Gemm.sgemm(transposeA: true, m: rows, n: inArea, k: cgIn,
+                           a: weight + grp * cgIn * rows, lda: rows,
+                           b: x + (b * cIn + grp * cgIn) * inArea, ldb: inArea,
+                           c: workspace, ldc: inArea)
+                col2im(UnsafePointer(workspace), g, channels: mg, into: yb + grp * mg * outArea)
+            }
+        }
+        epilogue(y, n: shape[0], channels: m, area: outArea, bias: bias, residual: nil, activation: activation)
+    }
+
+    /// Scatter-adds columns [channels·kH·kW, OH·OW] back into an image [channels, H, W] (the adjoint of im2col).
+    @usableFromInline
+    static func col2im(_ cols: UnsafePointer<Float>, _ g: Geometry, channels: Int, into img: UnsafeMutablePointer<Float>) {
+        TensorThreads.parallelFor(channels) { ch in
+            let dstC = img + ch * g.inArea
+            for kh in 0..<g.kh {
+                for kw in 0..<g.kw {
+                    let src = cols + ((ch * g.kh + kh) * g.kw + kw) * g.outArea
+                    for oh in 0..<g.oh {
+                        let ih = oh * g.sh + kh * g.dh - g.padTop
+                        if ih < 0 || ih >= g.h { continue }
+                        let row = dstC + ih * g.w
+                        let s = src + oh * g.ow
+                        for ow in 0..<g.ow {
+                            let iw = ow * g.sw + kw * g.dw - g.padLeft
+                            if iw >= 0 && iw < g.w { row[iw] += s[ow] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `ConvTranspose` on tensors (allocates its output and workspace).
+    public static func convTranspose(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, _ p: ConvParameters,
+                                     activation: Activation = .identity) -> Tensor {
+        checkConvTranspose(input: x.shape, weight: weight.shape, p)
+        let m = convTransposeOutChannels(weight: weight.shape, group: p.group)
+        if let bias { precondition(bias.count == m, "ConvTranspose: bias \(bias.shape) does not match \(m) output channels") }
+        var out = Tensor(shape: p.convTransposeOutputShape(input: x.shape, outChannels: m))
+        var ws = [Float](repeating: 0, count: max(1, convTransposeWorkspaceCount(input: x.shape, weight: weight.shape, p)))
+        x.storage.withUnsafeBufferPointer { px in
+            weight.storage.withUnsafeBufferPointer { pw in
+                withOptionalPointer(bias?.storage) { pb in
+                    ws.withUnsafeMutableBufferPointer { pws in
+                        out.storage.withUnsafeMutableBufferPointer { py in
+                            convTranspose(px.baseAddress!, shape: x.shape, weight: pw.baseAddress!, weightShape: weight.shape,
+                                          bias: pb, p, activation: activation, workspace: pws.baseAddress!, into: py.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: Batch-norm folding
+
+    /// Folds inference batch normalisation that follows a convolution into the convolution's weights and
+    /// bias: `BN(conv(x, W) + b) = conv(x, W') + b'` with `W'[m] = W[m]·s[m]`, `b' = (b − μ)·s + β`,
+    /// `s = γ / √(σ² + ε)`.
+    /// - Parameters:
+    ///   - weight: the convolution weight, modified in place; `outputAxis` is 0 for `Conv` ([M, C/g, k…])
+    ///     and 1 for `ConvTranspose` ([C, M/g, k…], where the output channel is `group·…`, see `groups`).
+    ///   - bias: the convolution bias (M values, zeros when the convolution had none), modified in place.
+    public static func foldBatchNorm(weight: inout Tensor, bias: inout [Float], outputAxis: Int = 0, groups: Int = 1,
+                                     scale: [Float], shift: [Float], mean: [Float], variance: [Float], epsilon: Float) {
+        let m = bias.count
+        precondition(scale.count == m && shift.count == m && mean.count == m && variance.count == m,
+                     "foldBatchNorm: \(m) output channels but BN parameters have \(scale.count)/\(shift.count)/\(mean.count)/\(variance.count)")
+        var factor = [Float](repeating: 0, count: m)
+        for i in 0..<m {
+            // Compute in Double: the folded weights should not lose accuracy to the fold itself.
+            let s = Double(scale[i]) / (Double(variance[i]) + Double(epsilon)).squareRoot()
+            factor[i] = Float(s)
+            bias[i] = Float((Double(bias[i]) - Double(mean[i])) * s + Double(shift[i]))
+        }
+        let shape = weight.shape
+        if outputAxis == 0 {
+            precondition(shape[0] == m, "foldBatchNorm: weight \(shape) has \(shape[0]) filters, BN has \(m)")
+            let per = weight.count / m
+            weight.storage.withUnsafeMutableBufferPointer { w in
+                for i in 0..<m { for j in 0..<per { w[i * per + j] *= factor[i] } }
+            }
+        } else {
+            // ConvTranspose: weight [C, M/g, k…]; input channel c belongs to group c / (C/g).
+            let cIn = shape[0], mg = shape[1], kArea = weight.count / (cIn * mg), cg = cIn / groups
+            precondition(mg * groups == m, "foldBatchNorm: ConvTranspose weight \(shape) with \(groups) groups has \(mg * groups) outputs, BN has \(m)")
+            weight.storage.withUnsafeMutableBufferPointer { w in
+                for c in 0..<cIn {
+                    let grp = c / cg
+                    for j in 0..<mg {
+                        let f = factor[grp * mg + j]
+                        let base = (c * mg + j) * kArea
+                        for k in 0..<kArea { w[base + k] *= f }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Calls `body` with a pointer to the array's storage, or with nil when there is no array.
+@inlinable
+func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    if let array { return array.withUnsafeBufferPointer { body($0.baseAddress) } }
+    return body(nil)
+}

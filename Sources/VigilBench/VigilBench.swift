@@ -1,2 +1,0 @@
-// VigilBench: benchmarks behind `vigil bench`. (work in progress)
-import TensorCore

@@ -1,0 +1,1 @@
+BprobabilitiesJøžQ?Àmj?Â¥G>4F´=É[?Ô³=
