@@ -69,7 +69,7 @@ let package = Package(
         // MARK: Tests (mirror Sources)
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ONNXEngineTests", dependencies: ["ONNXEngine", "TensorCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "DetectorKitTests", dependencies: ["DetectorKit"]),
+        .testTarget(name: "DetectorKitTests", dependencies: ["DetectorKit"], exclude: ["Golden"]),
         .testTarget(name: "ContentHashTests", dependencies: ["ContentHash"]),
     ]
 )

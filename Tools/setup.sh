@@ -2,8 +2,9 @@
 # Installs the system packages Vigil builds against (Debian 12). Idempotent; run as root (or with sudo).
 #   libopenblas-dev  CBLAS for the tensor core (cblas_sgemm)
 #   pkg-config       lets SwiftPM find OpenBLAS's headers and library
+#   libssl-dev       OpenSSL libcrypto for SHA-256 of model weights (CCrypto / ContentHash)
 set -euo pipefail
-packages=(libopenblas-dev pkg-config)
+packages=(libopenblas-dev pkg-config libssl-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,173 @@
+import Foundation
+
+/// A detector's identity: stable id, version, display name, and the kind of input it reads.
+///
+/// ```swift
+/// DetectorDescriptor(id: "ecg-rhythm", version: "1.0.0", name: "ECG rhythm classifier", inputKind: .ecg)
+/// ```
+public struct DetectorDescriptor: Sendable, Hashable, Codable {
+    /// Stable id used to register, look up and call the detector (and in URLs): lowercase ASCII letters,
+    /// digits, `.`, `-`, `_`, starting with a letter or digit.
+    public let id: String
+    /// The detector code's version (the model's version is on its ``ModelCard``).
+    public let version: String
+    /// Display name.
+    public let name: String
+    /// The kind of input it reads; must equal its `Input.kind`.
+    public let inputKind: InputKind
+
+    /// Creates a descriptor; checked when the detector is registered.
+    public init(id: String, version: String, name: String, inputKind: InputKind) {
+        self.id = id
+        self.version = version
+        self.name = name
+        self.inputKind = inputKind
+    }
+
+    /// Checks the id's characters, that version and name are non-empty, and that `inputKind` is not
+    /// empty. - Throws: ``DetectorKitError/invalidDescriptor(detectorID:problem:)``.
+    public func validate() throws {
+        func fail(_ problem: String) -> DetectorKitError { .invalidDescriptor(detectorID: id, problem: problem) }
+        let bytes = Array(id.utf8)
+        let allowed: (UInt8) -> Bool = { (97...122).contains($0) || (48...57).contains($0) || $0 == 46 || $0 == 45 || $0 == 95 }
+        guard let first = bytes.first, (97...122).contains(first) || (48...57).contains(first),
+              bytes.allSatisfy(allowed)
+        else {
+            throw fail("id must be lowercase ASCII letters, digits, '.', '-', '_', starting with a letter or digit")
+        }
+        if version.isEmpty || version.contains(where: \.isWhitespace) {
+            throw fail("version must be non-empty without whitespace, got '\(version)'")
+        }
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("name must not be empty") }
+        if inputKind.rawValue.isEmpty { throw fail("inputKind must not be empty") }
+    }
+}
+
+/// A specialist model (or rule set) that analyses one kind of input and reports findings or abstains.
+///
+/// Conform a detector in its own module; register it in a ``DetectorRegistry``; nothing in DetectorKit
+/// changes.
+///
+/// ```swift
+/// struct RhythmDetector: Detector {
+///     let descriptor = DetectorDescriptor(id: "ecg-rhythm", version: "1.0.0",
+///                                         name: "ECG rhythm classifier", inputKind: .ecg)
+///     let modelCard: ModelCard?
+///     func analyze(_ record: ECGRecord) async throws -> DetectorOutcome {
+///         let provenance = DetectorProvenance(descriptor: descriptor, modelCard: modelCard)
+///         guard record.isReadable else {
+///             return .abstained(try Abstention(reason: .signalUnreadable,
+///                                              message: "Leads V1–V3 are flat.", detector: provenance))
+///         }
+///         return .findings([try Finding(…, detector: provenance)])
+///     }
+/// }
+/// ```
+///
+/// Throw from ``analyze(_:)`` only for failures of the system (the model could not be run); an input
+/// the detector cannot or should not read is an ``Abstention``.
+public protocol Detector: Sendable {
+    /// The input type it reads; `Input.kind` must equal `descriptor.inputKind`.
+    associatedtype Input: DetectorInput
+    /// Identity and input kind.
+    var descriptor: DetectorDescriptor { get }
+    /// The model card of the weights it runs; nil for a detector without a learned model.
+    var modelCard: ModelCard? { get }
+    /// Analyses one input. Findings and abstentions carry `DetectorProvenance(descriptor:modelCard:)`.
+    func analyze(_ input: Input) async throws -> DetectorOutcome
+}
+
+/// A type-erased ``Detector``: what the registry holds, and what callers that do not know the input
+/// type (CLI, HTTP server) call.
+///
+/// ``analyze(_:)`` checks the input's kind and type before calling the detector, and checks the
+/// outcome's provenance after (a finding must name this detector and, when there is a model card, its
+/// weights), so a mis-wired detector fails loudly instead of mislabelling results.
+///
+/// ```swift
+/// let any = AnyDetector(RhythmDetector(modelCard: card))
+/// let outcome = try await any.analyze(record)          // record: any DetectorInput
+/// ```
+public struct AnyDetector: Sendable {
+    /// The wrapped detector's descriptor.
+    public let descriptor: DetectorDescriptor
+    /// The wrapped detector's model card.
+    public let modelCard: ModelCard?
+    /// The kind of its `Input` type (checked against ``descriptor`` at registration).
+    public let inputTypeKind: InputKind
+    /// Its `Input` type's name, for messages.
+    public let inputTypeName: String
+    private let run: @Sendable (any DetectorInput) async throws -> DetectorOutcome
+
+    /// Wraps `detector`.
+    public init<D: Detector>(_ detector: D) {
+        descriptor = detector.descriptor
+        modelCard = detector.modelCard
+        inputTypeKind = D.Input.kind
+        inputTypeName = String(reflecting: D.Input.self)
+        let id = detector.descriptor.id
+        run = { input in
+            guard let typed = input as? D.Input else {
+                throw DetectorKitError.inputTypeMismatch(
+                    detectorID: id, expected: String(reflecting: D.Input.self),
+                    received: String(reflecting: type(of: input)))
+            }
+            return try await detector.analyze(typed)
+        }
+    }
+
+    /// The wrapped detector's id.
+    public var id: String { descriptor.id }
+
+    /// Checks the descriptor and that it agrees with the `Input` type's kind.
+    /// - Throws: ``DetectorKitError/invalidDescriptor(detectorID:problem:)``.
+    public func validate() throws {
+        try descriptor.validate()
+        if inputTypeKind != descriptor.inputKind {
+            throw DetectorKitError.invalidDescriptor(
+                detectorID: descriptor.id,
+                problem: "inputKind is '\(descriptor.inputKind)' but its input type \(inputTypeName) is '\(inputTypeKind)'")
+        }
+    }
+
+    /// Analyses `input` with the wrapped detector.
+    /// - Throws: ``DetectorKitError/inputKindMismatch(detectorID:expected:received:input:)`` when the input is of
+    ///   another kind, ``DetectorKitError/inputTypeMismatch(detectorID:expected:received:)`` when it has the
+    ///   right kind but another type, ``DetectorKitError/invalidOutcome(detectorID:problem:)`` when the
+    ///   result names another detector or model, and whatever the detector throws.
+    public func analyze(_ input: any DetectorInput) async throws -> DetectorOutcome {
+        let kind = type(of: input).kind
+        if kind != descriptor.inputKind {
+            throw DetectorKitError.inputKindMismatch(
+                detectorID: descriptor.id, expected: descriptor.inputKind, received: kind,
+                input: input.inputDescription)
+        }
+        let outcome = try await run(input)
+        try checkProvenance(of: outcome)
+        return outcome
+    }
+
+    private func checkProvenance(of outcome: DetectorOutcome) throws {
+        let expected = DetectorProvenance(descriptor: descriptor, modelCard: modelCard)
+        func check(_ provenance: DetectorProvenance, _ what: String) throws {
+            if provenance.id != expected.id || provenance.version != expected.version {
+                throw DetectorKitError.invalidOutcome(
+                    detectorID: descriptor.id,
+                    problem: "\(what) names detector '\(provenance.id)' \(provenance.version), expected '\(expected.id)' \(expected.version)")
+            }
+            if modelCard != nil, provenance != expected {
+                throw DetectorKitError.invalidOutcome(
+                    detectorID: descriptor.id,
+                    problem: "\(what) names model \(provenance.modelName ?? "none") \(provenance.modelVersion ?? "-") "
+                        + "(\(provenance.modelSHA256 ?? "no hash")), expected \(expected.modelName ?? "") "
+                        + "\(expected.modelVersion ?? "") (\(expected.modelSHA256 ?? ""))")
+            }
+        }
+        switch outcome {
+        case let .findings(findings):
+            for (i, finding) in findings.enumerated() { try check(finding.detector, "finding \(i) (\(finding.code))") }
+        case let .abstained(abstention):
+            try check(abstention.detector, "the abstention")
+        }
+    }
+}
