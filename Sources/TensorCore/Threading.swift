@@ -2,10 +2,12 @@ import COpenBLAS
 import Dispatch
 import Synchronization
 
-/// The tensor core's thread setting: how many cores OpenBLAS and Vigil's own parallel loops use.
+/// The tensor core's thread setting: how many cores Vigil's kernels use.
 ///
-/// Set it once at start-up (`vigil --threads N`, or a server setting). A server that scores many
-/// requests at once may prefer `1` here and parallelism across requests instead.
+/// Vigil does its own parallelism (split of matrix products, im2col tiles, batch samples, planes) and
+/// keeps OpenBLAS single-threaded, so that kernels never oversubscribe the cores by nesting two thread
+/// pools. Set the count once at start-up (`vigil --threads N`, `VIGIL_THREADS`, or a server setting). A
+/// server that scores many requests at once may prefer `1` here and parallelism across requests.
 ///
 /// ```swift
 /// TensorThreads.count = 2
@@ -20,36 +22,65 @@ public enum TensorThreads {
         return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
-    /// Threads used by matrix products (OpenBLAS) and by `parallelFor`. Always ≥ 1.
+    /// Threads used by Vigil's kernels. Always ≥ 1.
     public static var count: Int {
         get { current.load(ordering: .relaxed) }
-        set {
-            let n = max(1, newValue)
-            current.store(n, ordering: .relaxed)
-            openblas_set_num_threads(Int32(n))
-        }
+        set { current.store(max(1, newValue), ordering: .relaxed) }
     }
 
-    /// Makes OpenBLAS agree with `count`; called before the first product.
+    /// An upper bound of `count` for sizing per-thread scratch space when a model is planned:
+    /// the larger of the cores visible and the current setting. Kernels never use more threads than
+    /// the scratch space they were given has room for.
+    public static var plannedMaximum: Int { max(count, defaultCount()) }
+
+    /// Keeps OpenBLAS single-threaded; called before the first product.
     @usableFromInline
-    static let applyOnce: Void = { openblas_set_num_threads(Int32(current.load(ordering: .relaxed))) }()
+    static let applyOnce: Void = { openblas_set_num_threads(1) }()
+
+    /// True on threads that are running a chunk of `parallelFor`: nested loops then run inline.
+    @usableFromInline
+    static var isInParallelRegion: Bool { pthread_getspecific(regionKey) != nil }
+
+    @usableFromInline
+    nonisolated(unsafe) static let regionKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 
     /// Runs `body(i)` for `i` in `0..<n`, split over `count` threads in contiguous chunks.
-    /// Runs inline when `count == 1` or `n` is small (fewer than `minimumPerThread` items per thread).
+    /// Runs inline when `count == 1`, when `n` is small (fewer than `minimumPerThread` items per thread),
+    /// or when called from inside another `parallelFor`.
     @inlinable
     public static func parallelFor(_ n: Int, minimumPerThread: Int = 1, _ body: (Int) -> Void) {
-        let threads = min(count, max(1, n / max(1, minimumPerThread)))
+        let threads = isInParallelRegion ? 1 : min(count, max(1, n / max(1, minimumPerThread)))
         if threads <= 1 || n <= 1 {
             for i in 0..<n { body(i) }
             return
         }
+        parallelChunks(threads) { c in
+            let lo = n * c / threads, hi = n * (c + 1) / threads
+            for i in lo..<hi { body(i) }
+        }
+    }
+
+    /// Runs `body(c)` for each chunk index `c` in `0..<chunks` concurrently (one chunk per thread).
+    /// Use it when each chunk needs its own scratch slice; chunks run inline inside another region.
+    @inlinable
+    public static func parallelChunks(_ chunks: Int, _ body: (Int) -> Void) {
+        if chunks <= 1 || isInParallelRegion {
+            for c in 0..<chunks { body(c) }
+            return
+        }
         withoutActuallyEscaping(body) { body in
-            // The chunks touch disjoint indices; callers guarantee `body` is safe to run concurrently.
+            // The chunks touch disjoint memory; callers guarantee `body` is safe to run concurrently.
             let box = UncheckedSendableBox(body)
-            let chunks = threads
+            let key = UncheckedSendableBox(regionKey)
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = n * c / chunks, hi = n * (c + 1) / chunks
-                for i in lo..<hi { box.value(i) }
+                let previous = pthread_getspecific(key.value)
+                pthread_setspecific(key.value, UnsafeRawPointer(bitPattern: 1))
+                box.value(c)
+                pthread_setspecific(key.value, previous)
             }
         }
     }

@@ -70,8 +70,9 @@ struct BenchCommand: ParsableCommand {
                 let ratio = p.map { format(r.inferencesPerSecond / $0.inferencesPerSecond, 2) + "x" } ?? "-"
                 let peerText = p.map { format($0.inferencesPerSecond) } ?? "-"
                 print("  " + r.model.padding(toLength: 22, withPad: " ", startingAt: 0)
-                      + String(format: "%6d %6d %9.1f %9.1f %13@ %11@", r.threads, r.batch, r.inferencesPerSecond, r.gflops ?? 0,
-                               peerText as NSString, ratio as NSString))
+                      + String(format: "%6d %6d %9.1f %9.1f ", r.threads, r.batch, r.inferencesPerSecond, r.gflops ?? 0)
+                      + String(repeating: " ", count: max(0, 13 - peerText.count)) + peerText
+                      + String(repeating: " ", count: max(0, 12 - ratio.count)) + ratio)
             }
             print("")
             print("Ratios are from one run on this machine; they vary with load. Goals: ≥ 1.0x on the ECG-size model, ≥ 0.67x on the 2-D model.")

@@ -111,6 +111,7 @@ struct ModelCommand: ParsableCommand {
         @Option(name: .customLong("input"), help: "NAME=file.npy; random inputs of the declared shape when omitted.") var inputs: [String] = []
         @Option(help: "Batch size for random inputs (dynamic first axis).") var batch: Int = 1
         @Option(help: "Minimum seconds of timed runs.") var seconds: Double = 2
+        @Flag(help: "Also print the time spent in each kernel step.") var profile = false
         @OptionGroup var compute: ComputeOptions
 
         func run() throws {
@@ -120,6 +121,13 @@ struct ModelCommand: ParsableCommand {
             let x = inputs.isEmpty ? TensorBenchmark.syntheticInputs(for: m, batch: batch) : try ModelCommand.loadInputs(inputs, model: m)
             let r = try TensorBenchmark.measure(session: session, inputs: x, name: URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent,
                                                 threads: TensorThreads.count, minimumSeconds: seconds)
+            if profile {
+                let steps = try session.profile(x, repeats: 20)
+                let total = steps.reduce(0) { $0 + $1.seconds }
+                for (i, s) in steps.enumerated() {
+                    print(String(format: "  %3d %6.2f ms %5.1f%%  ", i, s.seconds / 20 * 1000, s.seconds / total * 100) + s.label)
+                }
+            }
             print("\(r.model)  threads \(r.threads)  batch \(r.batch)  \(format(r.inferencesPerSecond)) inferences/s  median \(format(r.medianMilliseconds, 2)) ms  \(format(r.gflops ?? 0)) GFLOP/s")
         }
     }

@@ -59,6 +59,19 @@ public final class InferenceSession: @unchecked Sendable {
         return try run([model.inputs[0].name: input])
     }
 
+    /// Per-step wall times (seconds) of the plan for these inputs, summed over `repeats` runs, with the
+    /// step labels: where an inference spends its time.
+    public func profile(_ inputs: [String: Tensor], repeats: Int = 10) throws -> [(label: String, seconds: Double)] {
+        lock.lock()
+        defer { lock.unlock() }
+        let p = try plan(for: inputs.mapValues(\.shape))
+        var total = [Double](repeating: 0, count: p.stepInfos.count)
+        for _ in 0..<max(1, repeats) {
+            for (i, t) in p.profile(inputs).enumerated() { total[i] += t }
+        }
+        return zip(p.stepInfos, total).map { ($0.label, $1) }
+    }
+
     /// Describes the plan for the given input shapes: kernel steps with fused operators, memory.
     public func planSummary(for shapes: [String: [Int]]? = nil) throws -> PlanSummary {
         lock.lock()

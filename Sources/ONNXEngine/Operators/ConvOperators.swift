@@ -117,7 +117,8 @@ enum ConvOperators {
         }
         let outShape = p.convOutputShape(input: x.shape, outChannels: w.shape[0])
         let b = inputs.optional(2)
-        let workspace = Convolution.workspaceCount(input: x.shape, weight: w.shape, p)
+        let threads = TensorThreads.plannedMaximum
+        let workspace = Convolution.workspaceCount(input: x.shape, weight: w.shape, p, threads: threads)
 
         // Constant weights: fold what follows into this step.
         if let wc = w.constant, b == nil || b!.constant != nil {
@@ -142,7 +143,7 @@ enum ConvOperators {
                     let y = ptr.outputs[0], ws = ptr.workspace
                     return {
                         Convolution.conv(xp, shape: xShape, weight: wp, weightShape: wShape, bias: bp, p,
-                                         activation: activation, residual: rp, workspace: ws, into: y)
+                                         activation: activation, residual: rp, workspace: ws, workspaceThreads: threads, into: y)
                     }
                 }))
         }
@@ -155,7 +156,7 @@ enum ConvOperators {
             make: { ptr in
                 let xp = ptr.input(0), wp = ptr.input(1), bp = ptr.optionalInput(2)
                 let y = ptr.outputs[0], ws = ptr.workspace
-                return { Convolution.conv(xp, shape: xShape, weight: wp, weightShape: wShape, bias: bp, p, workspace: ws, into: y) }
+                return { Convolution.conv(xp, shape: xShape, weight: wp, weightShape: wShape, bias: bp, p, workspace: ws, workspaceThreads: threads, into: y) }
             }))
     }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import TensorCore
 
 /// A model lowered for one set of concrete input shapes: shapes inferred, constants folded (including all
@@ -64,6 +65,22 @@ final class ExecutionPlan {
             }
         }
         return result
+    }
+
+    /// Runs once more and returns the wall time of each step in seconds (for `model bench --profile`).
+    func profile(_ inputs: [String: Tensor]) -> [Double] {
+        _ = run(inputs)
+        for slot in inputSlots {
+            let t = inputs[slot.name]!
+            t.storage.withUnsafeBufferPointer { slot.pointer.update(from: $0.baseAddress!, count: slot.count) }
+        }
+        var times: [Double] = []
+        for step in steps {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            step()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        return times
     }
 
     /// Output shapes by name.

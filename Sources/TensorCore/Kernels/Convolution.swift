@@ -117,12 +117,23 @@ public enum Convolution {
                      "Conv: input channels \(input[1]) and weight \(weight) do not fit group \(p.group)")
     }
 
-    /// Floats of workspace `conv` needs for this problem (0 for pointwise convolutions).
-    public static func workspaceCount(input: [Int], weight: [Int], _ p: ConvParameters) -> Int {
+    /// Floats of workspace `conv` needs for this problem when run on up to `threads` threads
+    /// (0 for pointwise convolutions).
+    public static func workspaceCount(input: [Int], weight: [Int], _ p: ConvParameters,
+                                      threads: Int = TensorThreads.plannedMaximum) -> Int {
         checkConv(input: input, weight: weight, p)
         let out = p.convOutputShape(input: input, outChannels: weight[0])
         let g = Geometry(input: input, weight: weight, p, outputSpatial: Array(out.dropFirst(2)))
-        return g.isPointwise ? 0 : g.cg * g.kernelArea * g.outArea
+        return g.isPointwise ? 0 : g.cg * g.kernelArea * tileColumns(g) * max(1, threads)
+    }
+
+    /// Output positions per im2col tile: the unfolded tile (rows × columns floats) is kept near 512 KiB so
+    /// that it stays in the L2 cache between being written and being read by the matrix product.
+    @usableFromInline
+    static func tileColumns(_ g: Geometry) -> Int {
+        let rows = max(1, g.cg * g.kernelArea)
+        let target = max(256, (131_072 / rows + 15) / 16 * 16)
+        return min(g.outArea, target)
     }
 
     // MARK: Conv
@@ -131,39 +142,108 @@ public enum Convolution {
     /// - Parameters:
     ///   - x: input [N, C, (H,) W]; `weight`: [M, C/group, (kH,) kW]; `bias`: M values or nil.
     ///   - residual: optional tensor of the output's shape added before the activation (ResNet skip).
-    ///   - workspace: at least `workspaceCount(input:weight:_:)` floats.
+    ///   - workspace: at least `workspaceCount(input:weight:_:threads:)` floats for `workspaceThreads` threads.
+    ///   - workspaceThreads: how many per-thread slices the workspace holds; at most that many threads are used.
     ///   - y: output [N, M, (OH,) OW] (see `ConvParameters.convOutputShape`); must not alias `x`.
+    ///
+    /// Work is split over threads by batch sample when the batch is large enough, else by tiles of output
+    /// positions (each thread unfolds its own tile), else by blocks of the matrix product.
     public static func conv(_ x: UnsafePointer<Float>, shape: [Int],
                             weight: UnsafePointer<Float>, weightShape: [Int],
                             bias: UnsafePointer<Float>?, _ p: ConvParameters,
                             activation: Activation = .identity,
                             residual: UnsafePointer<Float>? = nil,
                             workspace: UnsafeMutablePointer<Float>?,
+                            workspaceThreads: Int = 1,
                             into y: UnsafeMutablePointer<Float>) {
         checkConv(input: shape, weight: weightShape, p)
         let outShape = p.convOutputShape(input: shape, outChannels: weightShape[0])
         let g = Geometry(input: shape, weight: weightShape, p, outputSpatial: Array(outShape.dropFirst(2)))
-        let kRows = g.cg * g.kernelArea
         precondition(g.isPointwise || workspace != nil, "Conv: a workspace is required for \(p)")
-        for b in 0..<g.n {
+        let kRows = g.cg * g.kernelArea
+        let tile = g.isPointwise ? g.outArea : tileColumns(g)
+        let slice = g.isPointwise ? 0 : kRows * tile
+        let epi = Epilogue(y: y, bias: bias, residual: residual, activation: activation, channels: g.m)
+        let available = TensorThreads.isInParallelRegion ? 1 : TensorThreads.count
+        let threads = max(1, min(available, g.isPointwise ? available : workspaceThreads))
+
+        func sample(_ b: Int, _ ws: UnsafeMutablePointer<Float>?, parallel: Bool) {
             let xb = x + b * g.c * g.inArea
-            let yb = y + b * g.m * g.outArea
             for grp in 0..<g.group {
                 let xg = xb + grp * g.cg * g.inArea
-                let cols: UnsafePointer<Float>
+                let wg = weight + grp * g.mg * kRows
+                let yOffset = (b * g.m + grp * g.mg) * g.outArea
+                let channel0 = grp * g.mg
                 if g.isPointwise {
-                    cols = xg
-                } else {
-                    im2col(xg, g, into: workspace!)
-                    cols = UnsafePointer(workspace!)
+                    Gemm.sgemm(m: g.mg, n: g.outArea, k: kRows, a: wg, lda: kRows, b: xg, ldb: g.outArea,
+                               c: y + yOffset, ldc: g.outArea)
+                    epi.apply(offset: yOffset, rows: g.mg, columns: g.outArea, stride: g.outArea, channel0: channel0, parallel: parallel)
+                    continue
                 }
-                Gemm.sgemm(m: g.mg, n: g.outArea, k: kRows,
-                           a: weight + grp * g.mg * kRows, lda: kRows,
-                           b: cols, ldb: g.outArea,
-                           c: yb + grp * g.mg * g.outArea, ldc: g.outArea)
+                let tiles = (g.outArea + tile - 1) / tile
+                func runTile(_ index: Int, _ w: UnsafeMutablePointer<Float>) {
+                    let start = index * tile, count = min(tile, g.outArea - start)
+                    im2col(xg, g, start: start, count: count, into: w)
+                    Gemm.sgemm(m: g.mg, n: count, k: kRows, a: wg, lda: kRows, b: UnsafePointer(w), ldb: count,
+                               c: y + yOffset + start, ldc: g.outArea)
+                    epi.apply(offset: yOffset + start, rows: g.mg, columns: count, stride: g.outArea, channel0: channel0, parallel: false)
+                }
+                if parallel && tiles >= 2 {
+                    let chunks = min(threads, tiles)
+                    TensorThreads.parallelChunks(chunks) { t in
+                        for index in (tiles * t / chunks)..<(tiles * (t + 1) / chunks) { runTile(index, ws! + t * slice) }
+                    }
+                } else if parallel {
+                    // One tile: unfold it (rows in parallel), then split the product into blocks.
+                    im2col(xg, g, start: 0, count: g.outArea, into: ws!)
+                    Gemm.sgemm(m: g.mg, n: g.outArea, k: kRows, a: wg, lda: kRows, b: UnsafePointer(ws!), ldb: g.outArea,
+                               c: y + yOffset, ldc: g.outArea)
+                    epi.apply(offset: yOffset, rows: g.mg, columns: g.outArea, stride: g.outArea, channel0: channel0, parallel: true)
+                } else {
+                    for index in 0..<tiles { runTile(index, ws!) }
+                }
             }
         }
-        epilogue(y, n: g.n, channels: g.m, area: g.outArea, bias: bias, residual: residual, activation: activation)
+
+        if threads > 1 && g.n >= threads {
+            TensorThreads.parallelChunks(threads) { t in
+                for b in (g.n * t / threads)..<(g.n * (t + 1) / threads) { sample(b, workspace.map { $0 + t * slice }, parallel: false) }
+            }
+        } else {
+            for b in 0..<g.n { sample(b, workspace, parallel: threads > 1) }
+        }
+    }
+
+    /// The fused tail of a convolution: bias, residual, activation, applied block by block while the
+    /// block is still in cache.
+    @usableFromInline
+    struct Epilogue {
+        let y: UnsafeMutablePointer<Float>
+        let bias: UnsafePointer<Float>?
+        let residual: UnsafePointer<Float>?
+        let activation: Activation
+        let channels: Int
+
+        /// Applies to `rows` output channels × `columns` positions starting at flat `offset` of y, rows `stride` apart.
+        func apply(offset: Int, rows: Int, columns: Int, stride: Int, channel0: Int, parallel: Bool) {
+            if bias == nil && residual == nil, case .identity = activation { return }
+            let body = { (r: Int) in
+                let yp = self.y + offset + r * stride
+                let bv: Float = self.bias.map { $0[(channel0 + r) % self.channels] } ?? 0
+                if let residual = self.residual {
+                    let rp = residual + offset + r * stride
+                    for i in 0..<columns { yp[i] += bv + rp[i] }
+                } else if self.bias != nil {
+                    for i in 0..<columns { yp[i] += bv }
+                }
+                self.activation.applyInPlace(yp, count: columns)
+            }
+            if parallel {
+                TensorThreads.parallelFor(rows, minimumPerThread: max(1, 16384 / max(columns, 1)), body)
+            } else {
+                for r in 0..<rows { body(r) }
+            }
+        }
     }
 
     /// Adds per-channel bias and an optional residual, then applies the activation, in place over [N, M, area].
@@ -184,37 +264,47 @@ public enum Convolution {
         }
     }
 
-    /// Unfolds one group's input [Cg, H, W] into columns [Cg·kH·kW, OH·OW].
+    /// Unfolds output positions `start ..< start + count` (row-major over OH×OW) of one group's input
+    /// [Cg, H, W] into columns [Cg·kH·kW, count].
     @usableFromInline
-    static func im2col(_ x: UnsafePointer<Float>, _ g: Geometry, into cols: UnsafeMutablePointer<Float>) {
+    static func im2col(_ x: UnsafePointer<Float>, _ g: Geometry, start: Int, count: Int, into cols: UnsafeMutablePointer<Float>) {
         let rows = g.cg * g.kernelArea
-        let outArea = g.outArea
-        TensorThreads.parallelFor(rows, minimumPerThread: max(1, 32768 / max(outArea, 1))) { row in
+        TensorThreads.parallelFor(rows, minimumPerThread: max(1, 32768 / max(count, 1))) { row in
             let kw = row % g.kw
             let kh = (row / g.kw) % g.kh
             let ch = row / g.kernelArea
             let xc = x + ch * g.inArea
-            let dst = cols + row * outArea
+            let dst = cols + row * count
             let colOffset = kw * g.dw - g.padLeft
             // Output columns whose input column lies inside [0, W): ow in [owLo, owHi).
             let owLo = colOffset >= 0 ? 0 : min(g.ow, (-colOffset + g.sw - 1) / g.sw)
             let owHi = max(owLo, min(g.ow, g.w - colOffset <= 0 ? 0 : (g.w - colOffset - 1) / g.sw + 1))
-            for oh in 0..<g.oh {
+            var p = start
+            let end = start + count
+            while p < end {
+                let oh = p / g.ow
+                let first = p - oh * g.ow
+                let last = min(g.ow, first + (end - p))       // exclusive, within this output row
+                let d = dst + (p - start) - first               // d[ow] is the slot of (oh, ow)
                 let ih = oh * g.sh + kh * g.dh - g.padTop
-                let d = dst + oh * g.ow
                 if ih < 0 || ih >= g.h {
-                    d.update(repeating: 0, count: g.ow)
-                    continue
-                }
-                let src = xc + ih * g.w + colOffset
-                if owLo > 0 { d.update(repeating: 0, count: owLo) }
-                if g.sw == 1 {
-                    if owHi > owLo { (d + owLo).update(from: src + owLo, count: owHi - owLo) }
+                    (d + first).update(repeating: 0, count: last - first)
                 } else {
-                    var s = src + owLo * g.sw
-                    for o in owLo..<owHi { d[o] = s.pointee; s += g.sw }
+                    let src = xc + ih * g.w + colOffset
+                    let lo = max(first, owLo), hi = min(last, owHi)
+                    if lo > first { (d + first).update(repeating: 0, count: min(lo, last) - first) }
+                    if hi > lo {
+                        if g.sw == 1 {
+                            (d + lo).update(from: src + lo, count: hi - lo)
+                        } else {
+                            var s = src + lo * g.sw
+                            for o in lo..<hi { d[o] = s.pointee; s += g.sw }
+                        }
+                    }
+                    let zeroFrom = max(hi, first)
+                    if zeroFrom < last { (d + zeroFrom).update(repeating: 0, count: last - zeroFrom) }
                 }
-                if owHi < g.ow { (d + owHi).update(repeating: 0, count: g.ow - owHi) }
+                p += last - first
             }
         }
     }
@@ -227,7 +317,8 @@ public enum Convolution {
         if let bias { precondition(bias.count == weight.shape[0], "Conv: bias \(bias.shape) does not match \(weight.shape[0]) filters") }
         if let residual { precondition(residual.shape == outShape, "Conv: residual \(residual.shape) does not match output \(outShape)") }
         var out = Tensor(shape: outShape)
-        var ws = [Float](repeating: 0, count: max(1, workspaceCount(input: x.shape, weight: weight.shape, p)))
+        let threads = TensorThreads.plannedMaximum
+        var ws = [Float](repeating: 0, count: max(1, workspaceCount(input: x.shape, weight: weight.shape, p, threads: threads)))
         x.storage.withUnsafeBufferPointer { px in
             weight.storage.withUnsafeBufferPointer { pw in
                 withOptionalPointer(bias?.storage) { pb in
@@ -236,7 +327,7 @@ public enum Convolution {
                             out.storage.withUnsafeMutableBufferPointer { py in
                                 conv(px.baseAddress!, shape: x.shape, weight: pw.baseAddress!, weightShape: weight.shape,
                                      bias: pb, p, activation: activation, residual: pr,
-                                     workspace: pws.baseAddress!, into: py.baseAddress!)
+                                     workspace: pws.baseAddress!, workspaceThreads: threads, into: py.baseAddress!)
                             }
                         }
                     }

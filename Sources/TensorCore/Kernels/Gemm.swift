@@ -24,6 +24,29 @@ public enum Gemm {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
+        // Large products are split into independent blocks of C, one per thread (OpenBLAS itself runs
+        // single-threaded; see TensorThreads).
+        let threads = TensorThreads.isInParallelRegion ? 1 : min(TensorThreads.count, max(1, (2 * m * n * k) / 2_000_000))
+        if threads > 1 && max(m, n) >= 2 * threads * 8 {
+            let splitN = n >= m
+            let extent = splitN ? n : m
+            // Block edges on multiples of 16 keep the kernels' vector widths aligned.
+            let step = ((extent + threads - 1) / threads + 15) / 16 * 16
+            let chunks = (extent + step - 1) / step
+            TensorThreads.parallelChunks(chunks) { t in
+                let lo = t * step, hi = min(extent, lo + step)
+                if splitN {
+                    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(hi - lo), Int32(k), alpha, a, Int32(lda),
+                                transposeB ? b + lo * ldb : b + lo, Int32(ldb), beta, c + lo, Int32(ldc))
+                } else {
+                    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                                Int32(hi - lo), Int32(n), Int32(k), alpha, transposeA ? a + lo : a + lo * lda, Int32(lda),
+                                b, Int32(ldb), beta, c + lo * ldc, Int32(ldc))
+                }
+            }
+            return
+        }
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,

@@ -1,1 +1,1 @@
-BprobabilitiesJøžQ?Àmj?Â¥G>4F´=É[?Ô³=
+BprobabilitiesJÿ°>‘‹]?R¶4?çç=õÒ? »…=
