@@ -157,12 +157,15 @@ enum PoolingOperators {
         // Inputs: X, roi, scales, sizes (opset 11+); X, scales before 11.
         let scalesIndex = context.opset >= 11 ? 2 : 1
         var outShape: [Int]
+        // With scales, ONNX maps coordinates through the given scale (not output/input extent).
+        var givenScales: [Float]? = nil
         if let sizes = inputs.optional(3), sizes.count > 0 {
             outShape = try sizes.constantInts(node, what: "Resize sizes")
         } else if let scales = inputs.optional(scalesIndex), scales.count > 0 {
             let s = try scales.constantFloats(node, what: "Resize scales")
-            guard s.count == rank else { throw node.invalid("scales \(s) must have \(rank) values") }
-            outShape = (0..<rank).map { Int((Float(x.shape[$0]) * s[$0]).rounded(.down)) }
+            guard s.count == rank, s.allSatisfy({ $0 > 0 }) else { throw node.invalid("scales \(s) must be \(rank) positive values") }
+            outShape = (0..<rank).map { Int((Double(x.shape[$0]) * Double(s[$0])).rounded(.down)) }
+            givenScales = s
         } else {
             throw node.invalid("neither scales nor sizes is given")
         }
@@ -173,7 +176,8 @@ enum PoolingOperators {
         return .compute(Compute(inputs: [x], outputShapes: [outShape], label: "Resize \(modeName) \(coordName)",
                                 make: { ptr in
                                     let xp = ptr.input(0), y = ptr.outputs[0]
-                                    return { Resize.resize(xp, shape: xShape, outputShape: outShape, mode: mode, coordinates: coordinates, into: y) }
+                                    return { Resize.resize(xp, shape: xShape, outputShape: outShape, mode: mode, coordinates: coordinates,
+                                                           scales: givenScales, into: y) }
                                 }))
     }
 }
