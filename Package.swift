@@ -54,6 +54,9 @@ let package = Package(
         // MARK: The detector plug-in contract
         .target(name: "DetectorKit", dependencies: ["ContentHash"]),
 
+        // MARK: The detectors Vigil ships, assembled into one registry
+        .target(name: "DetectorCatalog", dependencies: ["DetectorKit"]),
+
         // MARK: Benchmarks (library so the CLI stays a thin shell)
         .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine"]),
 
@@ -61,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "TensorCore", "ONNXEngine", "DetectorKit", "VigilBench",
+                "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

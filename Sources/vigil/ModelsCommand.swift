@@ -1,4 +1,5 @@
 import ArgumentParser
+import DetectorCatalog
 import Foundation
 
 /// `vigil models`: registered detectors and their model cards.
@@ -6,9 +7,15 @@ struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models", abstract: "List the registered detectors and their model cards.")
 
-    func run() throws { try Self.printDetectors() }
+    @Option(help: "Folder with the detectors' weights and model cards.") var models: String = "Models"
 
-    static func printDetectors() throws {
-        print("Registered detectors: none yet (the ECG and CT detectors come with their issues).")
+    func run() throws { try Self.printDetectors(models: models) }
+
+    static func printDetectors(models: String = "Models") throws {
+        let registry = try DetectorCatalog.registry(models: URL(fileURLWithPath: models))
+        print(registry.report())
+        if registry.count == 0 {
+            print("(The ECG and CT detectors arrive with their issues; Models/test holds runtime test models only.)")
+        }
     }
 }
