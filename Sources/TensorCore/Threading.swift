@@ -42,7 +42,7 @@ public enum TensorThreads {
     static var isInParallelRegion: Bool { pthread_getspecific(regionKey) != nil }
 
     @usableFromInline
-    nonisolated(unsafe) static let regionKey: pthread_key_t = {
+    static let regionKey: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key
@@ -66,7 +66,6 @@ public enum TensorThreads {
 
     /// Runs `body(c)` for each chunk index `c` in `0..<chunks` concurrently (one chunk per thread).
     /// Use it when each chunk needs its own scratch slice; chunks run inline inside another region.
-    @inlinable
     public static func parallelChunks(_ chunks: Int, _ body: (Int) -> Void) {
         if chunks <= 1 || isInParallelRegion {
             for c in 0..<chunks { body(c) }
@@ -74,16 +73,12 @@ public enum TensorThreads {
         }
         withoutActuallyEscaping(body) { body in
             // The chunks touch disjoint memory; callers guarantee `body` is safe to run concurrently.
-            let box = UncheckedSendableBox(body)
-            let key = UncheckedSendableBox(regionKey)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let previous = pthread_getspecific(key.value)
-                pthread_setspecific(key.value, UnsafeRawPointer(bitPattern: 1))
-                box.value(c)
-                pthread_setspecific(key.value, previous)
-            }
+            pool.run(chunks: chunks, body)
         }
     }
+
+    /// Persistent workers (one fewer than the planned maximum; the caller is the last one).
+    static let pool = WorkerPool(workers: plannedMaximum - 1)
 }
 
 #if canImport(Glibc)

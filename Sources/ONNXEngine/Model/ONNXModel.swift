@@ -37,6 +37,8 @@ public struct ONNXModel: Sendable {
     public let nodes: [Node]
     /// Initializers and other constants of the graph, by tensor name.
     public let initializers: [String: ConstantValue]
+    /// `nodes` after pattern rewrites (GraphRewrites): what the planner lowers.
+    let executionNodes: [Node]
 
     /// Loads and validates the model stored at `url`.
     public init(contentsOf url: URL) throws {
@@ -117,6 +119,8 @@ public struct ONNXModel: Sendable {
         }
         self.nodes = try ONNXModel.topologicallySorted(nodes, available: Set(inputs.map(\.name)).union(initializers.keys))
         self.initializers = initializers
+        self.executionNodes = GraphRewrites.apply(self.nodes, initializers: initializers,
+                                                  graphOutputs: Set(outputs.map(\.name)))
         let produced = Set(self.nodes.flatMap(\.outputs)).union(inputs.map(\.name)).union(initializers.keys)
         for o in outputs where !produced.contains(o.name) {
             throw ONNXError.invalidGraph("graph output '\(o.name)' is produced by no node")

@@ -209,7 +209,7 @@ struct Planner {
 
     init(model: ONNXModel) {
         self.model = model
-        for (i, n) in model.nodes.enumerated() {
+        for (i, n) in model.executionNodes.enumerated() {
             for input in Set(n.inputs) where !input.isEmpty { consumers[input, default: []].append(i) }
         }
         graphOutputs = Set(model.outputs.map(\.name))
@@ -235,7 +235,7 @@ struct Planner {
         for (name, c) in model.initializers where values[name] == nil {
             values[name] = Operand(name: name, shape: c.shape, type: c.elementType, constant: c, ref: nil)
         }
-        for (i, node) in model.nodes.enumerated() {
+        for (i, node) in model.executionNodes.enumerated() {
             nodeIndex = i
             if box.absorbed.contains(i) { continue }
             try lower(node)
@@ -347,7 +347,7 @@ extension Planner: PlanningContext {
         guard !graphOutputs.contains(tensor), let list = consumers[tensor], list.count == 1 else { return nil }
         let i = list[0]
         guard !box.absorbed.contains(i) else { return nil }
-        return (i, model.nodes[i])
+        return (i, model.executionNodes[i])
     }
 
     func absorb(_ index: Int) { box.absorbed.insert(index) }

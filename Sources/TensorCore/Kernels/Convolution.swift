@@ -127,12 +127,12 @@ public enum Convolution {
         return g.isPointwise ? 0 : g.cg * g.kernelArea * tileColumns(g) * max(1, threads)
     }
 
-    /// Output positions per im2col tile: the unfolded tile (rows × columns floats) is kept near 512 KiB so
+    /// Output positions per im2col tile: the unfolded tile (rows × columns floats) is kept near 1 MiB so
     /// that it stays in the L2 cache between being written and being read by the matrix product.
     @usableFromInline
     static func tileColumns(_ g: Geometry) -> Int {
         let rows = max(1, g.cg * g.kernelArea)
-        let target = max(256, (131_072 / rows + 15) / 16 * 16)
+        let target = max(256, (262_144 / rows + 15) / 16 * 16)
         return min(g.outArea, target)
     }
 
@@ -167,6 +167,8 @@ public enum Convolution {
         let available = TensorThreads.isInParallelRegion ? 1 : TensorThreads.count
         let threads = max(1, min(available, g.isPointwise ? available : workspaceThreads))
 
+        // Each (sample, group) runs as at most one parallel region: region start-up costs more than the
+        // work of a small 1-D layer, so the split is chosen to need no second one.
         func sample(_ b: Int, _ ws: UnsafeMutablePointer<Float>?, parallel: Bool) {
             let xb = x + b * g.c * g.inArea
             for grp in 0..<g.group {
@@ -174,33 +176,50 @@ public enum Convolution {
                 let wg = weight + grp * g.mg * kRows
                 let yOffset = (b * g.m + grp * g.mg) * g.outArea
                 let channel0 = grp * g.mg
-                if g.isPointwise {
-                    Gemm.sgemm(m: g.mg, n: g.outArea, k: kRows, a: wg, lda: kRows, b: xg, ldb: g.outArea,
-                               c: y + yOffset, ldc: g.outArea)
-                    epi.apply(offset: yOffset, rows: g.mg, columns: g.outArea, stride: g.outArea, channel0: channel0, parallel: parallel)
-                    continue
+                // Rows m0..<m1 of the product for output positions start..<start+count, unfolding into w
+                // (or reading x directly for pointwise convolutions), then the fused epilogue on that block.
+                func block(_ m0: Int, _ m1: Int, _ start: Int, _ count: Int, _ w: UnsafeMutablePointer<Float>?, unfold: Bool) {
+                    let colsPointer: UnsafePointer<Float>
+                    let ldb: Int
+                    if g.isPointwise {
+                        colsPointer = xg + start; ldb = g.outArea
+                    } else {
+                        if unfold { im2col(xg, g, start: start, count: count, into: w!) }
+                        colsPointer = UnsafePointer(w!); ldb = count
+                    }
+                    Gemm.sgemm(m: m1 - m0, n: count, k: kRows, a: wg + m0 * kRows, lda: kRows, b: colsPointer, ldb: ldb,
+                               c: y + yOffset + m0 * g.outArea + start, ldc: g.outArea)
+                    epi.apply(offset: yOffset + m0 * g.outArea + start, rows: m1 - m0, columns: count, stride: g.outArea,
+                              channel0: channel0 + m0, parallel: false)
                 }
                 let tiles = (g.outArea + tile - 1) / tile
-                func runTile(_ index: Int, _ w: UnsafeMutablePointer<Float>) {
-                    let start = index * tile, count = min(tile, g.outArea - start)
-                    im2col(xg, g, start: start, count: count, into: w)
-                    Gemm.sgemm(m: g.mg, n: count, k: kRows, a: wg, lda: kRows, b: UnsafePointer(w), ldb: count,
-                               c: y + yOffset + start, ldc: g.outArea)
-                    epi.apply(offset: yOffset + start, rows: g.mg, columns: count, stride: g.outArea, channel0: channel0, parallel: false)
-                }
-                if parallel && tiles >= 2 {
+                if !parallel {
+                    for index in 0..<tiles {
+                        let start = index * tile
+                        block(0, g.mg, start, min(tile, g.outArea - start), ws, unfold: true)
+                    }
+                } else if tiles >= threads {
+                    // Enough tiles: each thread unfolds and multiplies its own run of tiles.
                     let chunks = min(threads, tiles)
                     TensorThreads.parallelChunks(chunks) { t in
-                        for index in (tiles * t / chunks)..<(tiles * (t + 1) / chunks) { runTile(index, ws! + t * slice) }
+                        for index in (tiles * t / chunks)..<(tiles * (t + 1) / chunks) {
+                            let start = index * tile
+                            block(0, g.mg, start, min(tile, g.outArea - start), ws.map { $0 + t * slice }, unfold: true)
+                        }
                     }
-                } else if parallel {
-                    // One tile: unfold it (rows in parallel), then split the product into blocks.
-                    im2col(xg, g, start: 0, count: g.outArea, into: ws!)
-                    Gemm.sgemm(m: g.mg, n: g.outArea, k: kRows, a: wg, lda: kRows, b: UnsafePointer(ws!), ldb: g.outArea,
-                               c: y + yOffset, ldc: g.outArea)
-                    epi.apply(offset: yOffset, rows: g.mg, columns: g.outArea, stride: g.outArea, channel0: channel0, parallel: true)
+                } else if g.outArea >= threads * 96 {
+                    // Few positions per tile: split the positions evenly, one piece per thread.
+                    TensorThreads.parallelChunks(threads) { t in
+                        let start = g.outArea * t / threads, end = g.outArea * (t + 1) / threads
+                        block(0, g.mg, start, end - start, ws.map { $0 + t * slice }, unfold: true)
+                    }
                 } else {
-                    for index in 0..<tiles { runTile(index, ws!) }
+                    // Short signals (deep 1-D layers): each thread unfolds all positions (cheap next to the
+                    // product) and computes its share of the output channels.
+                    let chunks = min(threads, max(1, g.mg / 8))
+                    TensorThreads.parallelChunks(chunks) { t in
+                        block(g.mg * t / chunks, g.mg * (t + 1) / chunks, 0, g.outArea, ws.map { $0 + t * slice }, unfold: true)
+                    }
                 }
             }
         }

@@ -130,6 +130,10 @@ public enum Pooling {
     ///   - x: input `[N, C, spatial...]` of `shape`; 1-D, 2-D and 3-D spatial.
     ///   - y: output of shape `p.outputShape(input: shape)`.
     public static func maxPool(_ x: UnsafePointer<Float>, shape: [Int], _ p: PoolParameters, into y: UnsafeMutablePointer<Float>) {
+        if p.kernel.count <= 2 && p.dilations.allSatisfy({ $0 == 1 }) {
+            maxPoolUndilated(x, shape: shape, p, into: y)
+            return
+        }
         forEachPlane(shape: shape, p) { plane, ad, ah, aw in
             let xp = x + plane * ad.n * ah.n * aw.n
             var yp = y + plane * ad.out * ah.out * aw.out
@@ -157,6 +161,68 @@ public enum Pooling {
                         yp += 1
                     }
                 }
+            }
+        }
+    }
+
+    /// MaxPool for 1-D and 2-D windows without dilation (the common case in CNNs): window rows are
+    /// resolved once per output row, and output columns whose window lies inside the input run a
+    /// branch-free loop (unrolled for widths 2 and 3).
+    static func maxPoolUndilated(_ x: UnsafePointer<Float>, shape: [Int], _ p: PoolParameters, into y: UnsafeMutablePointer<Float>) {
+        forEachPlane(shape: shape, p) { plane, _, ah, aw in
+            let xp = x + plane * ah.n * aw.n
+            var yp = y + plane * ah.out * aw.out
+            // Output columns whose whole window is inside [0, n): ws = ow·s − pb ≥ 0 and ws + k ≤ n.
+            let owLo = Swift.min(aw.out, (aw.pb + aw.s - 1) / aw.s)
+            let owHi = Swift.max(owLo, Swift.min(aw.out, aw.n + aw.pb - aw.k < 0 ? 0 : (aw.n + aw.pb - aw.k) / aw.s + 1))
+            for oh in 0..<ah.out {
+                let hs = oh * ah.s - ah.pb
+                let (kh0, kh1) = ah.taps(start: hs, lo: 0, hi: ah.n)
+                func edge(_ ow: Int) -> Float {
+                    let ws = ow * aw.s - aw.pb
+                    let (kw0, kw1) = aw.taps(start: ws, lo: 0, hi: aw.n)
+                    var m = -Float.infinity
+                    for kh in kh0..<kh1 {
+                        let row = xp + (hs + kh) * aw.n + ws
+                        for kw in kw0..<kw1 { m = Swift.max(m, row[kw]) }
+                    }
+                    return m
+                }
+                for ow in 0..<owLo { yp[ow] = edge(ow) }
+                if kh1 > kh0 {
+                    let first = xp + (hs + kh0) * aw.n - aw.pb
+                    let rows = kh1 - kh0, n = aw.n, s = aw.s, k = aw.k
+                    switch k {
+                    case 2:
+                        for ow in owLo..<owHi {
+                            var r = first + ow * s
+                            var m = Swift.max(r[0], r[1])
+                            for _ in 1..<Swift.max(rows, 1) { r += n; m = Swift.max(m, Swift.max(r[0], r[1])) }
+                            yp[ow] = m
+                        }
+                    case 3:
+                        for ow in owLo..<owHi {
+                            var r = first + ow * s
+                            var m = Swift.max(r[0], Swift.max(r[1], r[2]))
+                            for _ in 1..<Swift.max(rows, 1) { r += n; m = Swift.max(m, Swift.max(r[0], Swift.max(r[1], r[2]))) }
+                            yp[ow] = m
+                        }
+                    default:
+                        for ow in owLo..<owHi {
+                            var r = first + ow * s
+                            var m = -Float.infinity
+                            for _ in 0..<rows {
+                                for kw in 0..<k { m = Swift.max(m, r[kw]) }
+                                r += n
+                            }
+                            yp[ow] = m
+                        }
+                    }
+                } else {
+                    for ow in owLo..<owHi { yp[ow] = -Float.infinity }
+                }
+                for ow in owHi..<aw.out { yp[ow] = edge(ow) }
+                yp += aw.out
             }
         }
     }
