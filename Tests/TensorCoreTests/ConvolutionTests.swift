@@ -80,6 +80,28 @@ private func convParameters(_ c: FixtureCase) throws -> ConvParameters {
         }
     }
 
+    @Test func depthwiseDirectLoopMatchesDirectSum() {
+        // Depthwise convolutions take a direct loop; check strides, dilations, asymmetric pads, bias and
+        // activation against a plain Double sum at every output.
+        let c = 5
+        let x = Tensor(shape: [2, c, 11, 13], storage: (0..<(2 * c * 11 * 13)).map { Float(($0 * 7919) % 97) / 48 - 1 })
+        let w = Tensor(shape: [c, 1, 3, 2], storage: (0..<(c * 6)).map { Float(($0 * 31) % 13) / 6 - 1 })
+        let b = Tensor(shape: [c], storage: (0..<c).map { Float($0) * 0.1 - 0.2 })
+        let p = ConvParameters(kernel: [3, 2], strides: [2, 1], pads: [1, 2, 0, 1], dilations: [1, 3], group: c)
+        let y = Convolution.conv(x, weight: w, bias: b, p, activation: .relu)
+        #expect(y.shape == [2, c, 5, 13])   // (11 + 1 − 3) / 2 + 1 rows, (13 + 3 − 4) + 1 columns
+        var worst = 0.0
+        for n in 0..<2 { for m in 0..<c { for oh in 0..<5 { for ow in 0..<13 {
+            var acc = Double(b.storage[m])
+            for kh in 0..<3 { for kw in 0..<2 {
+                let ih = oh * 2 - 1 + kh, iw = ow - 2 + kw * 3
+                if ih >= 0 && ih < 11 && iw >= 0 && iw < 13 { acc += Double(x[n, m, ih, iw]) * Double(w[m, 0, kh, kw]) }
+            } }
+            worst = max(worst, abs(Double(y[n, m, oh, ow]) - max(acc, 0)))
+        } } } }
+        #expect(worst <= 1e-5, "largest difference \(worst)")
+    }
+
     @Test func batchNormFoldingMatchesConvThenBatchNorm() throws {
         let c = try #require(Fixtures.cases("conv").first { $0.has("B") })
         let p = try convParameters(c)

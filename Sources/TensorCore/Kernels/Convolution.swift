@@ -102,6 +102,9 @@ public enum Convolution {
         var kernelArea: Int { kh * kw }
         var outArea: Int { oh * ow }
         var inArea: Int { h * w }
+        /// True when every group has one input and one output channel (depthwise convolution): a direct
+        /// loop beats a matrix product of one row.
+        var isDepthwise: Bool { group > 1 && cg == 1 && mg == 1 }
         /// True when the im2col matrix of one group is the input itself (1x1 kernel, stride 1, no pad).
         var isPointwise: Bool {
             kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop == 0 && padLeft == 0 && oh == h && ow == w
@@ -124,7 +127,8 @@ public enum Convolution {
         checkConv(input: input, weight: weight, p)
         let out = p.convOutputShape(input: input, outChannels: weight[0])
         let g = Geometry(input: input, weight: weight, p, outputSpatial: Array(out.dropFirst(2)))
-        return g.isPointwise ? 0 : g.cg * g.kernelArea * tileColumns(g) * max(1, threads)
+        if g.isPointwise || g.isDepthwise { return 0 }
+        return g.cg * g.kernelArea * tileColumns(g) * max(1, threads)
     }
 
     /// Output positions per im2col tile: the unfolded tile (rows × columns floats) is kept near 1 MiB so
@@ -159,6 +163,10 @@ public enum Convolution {
         checkConv(input: shape, weight: weightShape, p)
         let outShape = p.convOutputShape(input: shape, outChannels: weightShape[0])
         let g = Geometry(input: shape, weight: weightShape, p, outputSpatial: Array(outShape.dropFirst(2)))
+        if g.isDepthwise {
+            depthwise(x, weight: weight, g, epilogue: Epilogue(y: y, bias: bias, residual: residual, activation: activation, channels: g.m))
+            return
+        }
         precondition(g.isPointwise || workspace != nil, "Conv: a workspace is required for \(p)")
         let kRows = g.cg * g.kernelArea
         let tile = g.isPointwise ? g.outArea : tileColumns(g)
@@ -230,6 +238,41 @@ public enum Convolution {
             }
         } else {
             for b in 0..<g.n { sample(b, workspace, parallel: threads > 1) }
+        }
+    }
+
+    /// Depthwise convolution (one input and one output channel per group) as a direct loop: for each
+    /// output row and kernel tap, a multiply-add over the run of output columns whose input lies inside
+    /// the image (contiguous when the stride is 1, so it vectorises). Planes run in parallel.
+    static func depthwise(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, _ g: Geometry, epilogue epi: Epilogue) {
+        let planes = g.n * g.m
+        TensorThreads.parallelFor(planes, minimumPerThread: max(1, 65536 / max(1, g.outArea * g.kernelArea))) { plane in
+            let c = plane % g.m
+            let xc = x + plane * g.inArea
+            let wc = weight + c * g.kernelArea
+            let yc = epi.y + plane * g.outArea
+            yc.update(repeating: 0, count: g.outArea)
+            for kw in 0..<g.kw {
+                let colOffset = kw * g.dw - g.padLeft
+                let owLo = colOffset >= 0 ? 0 : min(g.ow, (-colOffset + g.sw - 1) / g.sw)
+                let owHi = max(owLo, min(g.ow, g.w - colOffset <= 0 ? 0 : (g.w - colOffset - 1) / g.sw + 1))
+                if owHi <= owLo { continue }
+                for kh in 0..<g.kh {
+                    let wv = wc[kh * g.kw + kw]
+                    for oh in 0..<g.oh {
+                        let ih = oh * g.sh + kh * g.dh - g.padTop
+                        if ih < 0 || ih >= g.h { continue }
+                        let src = xc + ih * g.w + colOffset
+                        let dst = yc + oh * g.ow
+                        if g.sw == 1 {
+                            for o in owLo..<owHi { dst[o] += wv * src[o] }
+                        } else {
+                            for o in owLo..<owHi { dst[o] += wv * src[o * g.sw] }
+                        }
+                    }
+                }
+            }
+            epi.apply(offset: plane * g.outArea, rows: 1, columns: g.outArea, stride: g.outArea, channel0: c, parallel: false)
         }
     }
 
