@@ -198,10 +198,7 @@ enum ProtoConversion {
                                                detail: "tensor data in an external file; save the model with all tensors inside the .onnx file")
         }
         let shape = t.dims.map { Int($0) }
-        guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw ONNXError.invalidGraph("tensor '\(name)' has a negative dimension \(shape)")
-        }
-        let count = Tensor.elementCount(shape)
+        let count = try checkedElementCount(shape, "tensor '\(name)'")
         let raw = t.hasRawData ? t.rawData : nil
         func checkCount(_ n: Int) throws {
             if n != count {
@@ -290,6 +287,10 @@ enum ProtoConversion {
         var shape: [Int?]? = nil
         var symbols: [String?] = []
         if tt.hasShape {
+            _ = try checkedElementCount(tt.shape.dim.map { d in
+                if case .dimValue(let x)? = d.value, x > 0 { return Int(x) }
+                return 1
+            }, "declared shape of '\(v.name)'")
             shape = tt.shape.dim.map { d in
                 if case .dimValue(let x)? = d.value, x > 0 { return Int(x) }
                 return nil

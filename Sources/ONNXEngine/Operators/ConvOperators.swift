@@ -11,6 +11,7 @@ enum ConvOperators {
         case "NOTSET":
             let pads = try node.ints("pads") ?? [Int](repeating: 0, count: 2 * r)
             guard pads.count == 2 * r else { throw node.invalid("pads \(pads) must have \(2 * r) values") }
+            try checkRange(pads, 0...65_536, "pad", node)
             return pads
         case "VALID":
             return [Int](repeating: 0, count: 2 * r)
@@ -106,10 +107,12 @@ enum ConvOperators {
         let strides = try node.ints("strides") ?? [Int](repeating: 1, count: r)
         let dilations = try node.ints("dilations") ?? [Int](repeating: 1, count: r)
         let group = try node.int("group", default: 1)
+        try checkRange([group], 1...65_536, "group", node)
         guard strides.count == r, dilations.count == r, group >= 1, x.shape[1] % group == 0,
               w.shape[1] * group == x.shape[1], w.shape[0] % group == 0 else {
             throw node.invalid("input \(x.shape), weight \(w.shape), group \(group), strides \(strides), dilations \(dilations) do not fit together")
         }
+        try checkRange(kernel + strides + dilations, 1...65_536, "kernel size, stride or dilation", node)
         let pads = try resolvePads(node, input: x.shape, kernel: kernel, strides: strides, dilations: dilations)
         let p = ConvParameters(kernel: kernel, strides: strides, pads: pads, dilations: dilations, group: group)
         for i in 0..<r where x.shape[2 + i] + pads[i] + pads[r + i] < (kernel[i] - 1) * dilations[i] + 1 {
@@ -136,7 +139,7 @@ enum ConvOperators {
                 inputs: [x, weightOperand, biasOperand, f.residual], outputShapes: [outShape], workspace: workspace,
                 outputNames: f.outputNames,
                 label: (["Conv \(wShape)"] + f.labels).joined(separator: "+"),
-                flops: 2 * Tensor.elementCount(outShape) * (wShape[1] * kernel.reduce(1, *)),
+                flops: 2 &* Tensor.elementCount(outShape) &* (wShape[1] &* kernel.reduce(1, &*)),
                 make: { ptr in
                     let xp = ptr.input(0), wp = ptr.input(1), bp = ptr.input(2)
                     let rp = hasResidual ? ptr.optionalInput(3) : nil
@@ -152,7 +155,7 @@ enum ConvOperators {
         return .compute(Compute(
             inputs: [x, try w.requireFloat(node), b], outputShapes: [outShape], workspace: workspace,
             label: "Conv \(wShape)",
-            flops: 2 * Tensor.elementCount(outShape) * (wShape[1] * kernel.reduce(1, *)),
+            flops: 2 &* Tensor.elementCount(outShape) &* (wShape[1] &* kernel.reduce(1, &*)),
             make: { ptr in
                 let xp = ptr.input(0), wp = ptr.input(1), bp = ptr.optionalInput(2)
                 let y = ptr.outputs[0], ws = ptr.workspace
@@ -172,6 +175,9 @@ enum ConvOperators {
         let dilations = try node.ints("dilations") ?? [Int](repeating: 1, count: r)
         let group = try node.int("group", default: 1)
         var outputPadding = try node.ints("output_padding") ?? [Int](repeating: 0, count: r)
+        try checkRange(kernel + strides + dilations, 1...65_536, "kernel size, stride or dilation", node)
+        try checkRange(outputPadding + (try node.ints("pads") ?? []), 0...65_536, "pad or output padding", node)
+        try checkRange([group], 1...65_536, "group", node)
         guard kernel == Array(w.shape.dropFirst(2)), strides.count == r, dilations.count == r, outputPadding.count == r,
               w.shape[0] == x.shape[1], x.shape[1] % group == 0 else {
             throw node.invalid("input \(x.shape), weight \(w.shape), group \(group), kernel \(kernel) do not fit together")
@@ -199,6 +205,10 @@ enum ConvOperators {
         if outputPadding.isEmpty { outputPadding = [Int](repeating: 0, count: r) }
         let p = ConvParameters(kernel: kernel, strides: strides, pads: pads, dilations: dilations, group: group, outputPadding: outputPadding)
         let m = Convolution.convTransposeOutChannels(weight: w.shape, group: group)
+        for i in 0..<r {
+            let extent = strides[i] * (x.shape[2 + i] - 1) + outputPadding[i] + (kernel[i] - 1) * dilations[i] + 1 - pads[i] - pads[r + i]
+            guard extent > 0 else { throw node.invalid("pads \(pads) leave no output along axis \(2 + i)") }
+        }
         let outShape = p.convTransposeOutputShape(input: x.shape, outChannels: m)
         guard outShape.dropFirst(2).allSatisfy({ $0 > 0 }) else { throw node.invalid("output shape \(outShape) is empty") }
         let workspace = Convolution.convTransposeWorkspaceCount(input: x.shape, weight: w.shape, p)
@@ -220,7 +230,7 @@ enum ConvOperators {
             inputs: [x, weightOperand, biasOperand], outputShapes: [outShape], workspace: workspace,
             outputNames: f.outputNames,
             label: (["ConvTranspose \(wShape)"] + f.labels).joined(separator: "+"),
-            flops: 2 * Tensor.elementCount(xShape) * (wShape[1] * kernel.reduce(1, *)),
+            flops: 2 &* Tensor.elementCount(xShape) &* (wShape[1] &* kernel.reduce(1, &*)),
             make: { ptr in
                 let xp = ptr.input(0), wp = ptr.input(1), bp = ptr.input(2)
                 let y = ptr.outputs[0], ws = ptr.workspace!

@@ -35,7 +35,7 @@ enum MathOperators {
         let lda = a.shape[1], ldb = b.shape[1]
         return .compute(Compute(
             inputs: [a, try b.requireFloat(node), c], outputShapes: [[m, n]], outputNames: outputNames, label: label,
-            flops: 2 * m * n * k,
+            flops: 2 &* m &* n &* k,
             make: { ptr in
                 let ap = ptr.input(0), bp = ptr.input(1), cp = ptr.optionalInput(2), y = ptr.outputs[0]
                 return {
@@ -58,7 +58,7 @@ enum MathOperators {
         let aShape = a.shape, bShape = b.shape
         return .compute(Compute(
             inputs: [a, b], outputShapes: [shape], label: "MatMul \(aShape)x\(bShape)",
-            flops: 2 * Tensor.elementCount(shape) * (aShape.last ?? 1),
+            flops: 2 &* Tensor.elementCount(shape) &* (aShape.last ?? 1),
             make: { ptr in
                 let ap = ptr.input(0), bp = ptr.input(1), y = ptr.outputs[0]
                 return { Gemm.matmul(ap, shape: aShape, bp, shape: bShape, into: y) }
@@ -186,9 +186,10 @@ enum IntArithmetic {
         guard let shape = Broadcast.shape(a.shape, b.shape) else {
             throw node.invalid("shapes \(a.shape) and \(b.shape) do not broadcast")
         }
+        _ = try checkedElementCount(shape, "node '\(node.name)'")
         let ia = Broadcast.sourceOffsets(from: a.shape, to: shape)
         let ib = Broadcast.sourceOffsets(from: b.shape, to: shape)
-        var out = [Int](repeating: 0, count: Tensor.elementCount(shape))
+        var out = [Int](repeating: 0, count: try checkedElementCount(shape, "node '\(node.name)'"))
         for i in out.indices {
             let x = a.values[ia[i]], y = b.values[ib[i]]
             switch op {

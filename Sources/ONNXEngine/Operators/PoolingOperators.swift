@@ -15,6 +15,8 @@ enum PoolingOperators {
             }
             let strides = try node.ints("strides") ?? [Int](repeating: 1, count: r)
             let dilations = try node.ints("dilations") ?? [Int](repeating: 1, count: r)
+            guard strides.count == r, dilations.count == r else { throw node.invalid("strides and dilations must list \(r) values") }
+            try checkRange(kernel + strides + dilations, 1...65_536, "kernel size, stride or dilation", node)
             if !isMax, dilations.contains(where: { $0 != 1 }) { throw node.unsupported("dilated AveragePool") }
             let pads = try ConvOperators.resolvePads(node, input: x.shape, kernel: kernel, strides: strides, dilations: dilations)
             let p = PoolParameters(kernel: kernel, strides: strides, pads: pads, dilations: dilations,
@@ -163,7 +165,10 @@ enum PoolingOperators {
             outShape = try sizes.constantInts(node, what: "Resize sizes")
         } else if let scales = inputs.optional(scalesIndex), scales.count > 0 {
             let s = try scales.constantFloats(node, what: "Resize scales")
-            guard s.count == rank, s.allSatisfy({ $0 > 0 }) else { throw node.invalid("scales \(s) must be \(rank) positive values") }
+            guard s.count == rank, s.allSatisfy({ $0 > 0 && $0.isFinite }),
+                  zip(x.shape, s).allSatisfy({ Double($0) * Double($1) < Double(maximumTensorElements) }) else {
+                throw node.invalid("scales \(s) must be \(rank) positive values giving a tensor within the size limit")
+            }
             outShape = (0..<rank).map { Int((Double(x.shape[$0]) * Double(s[$0])).rounded(.down)) }
             givenScales = s
         } else {

@@ -23,6 +23,7 @@ enum ShapeOperators {
         let x = try inputs.required(0, node)
         let requested = try inputs.required(1, node).constantInts(node, what: "the target shape")
         let allowZero = try node.int("allowzero", default: 0) != 0
+        guard requested.count <= 16 else { throw node.invalid("target shape \(requested.prefix(8))… has \(requested.count) axes") }
         var shape = requested
         for (i, d) in requested.enumerated() where d == 0 && !allowZero {
             guard i < x.shape.count else { throw node.invalid("shape \(requested) copies axis \(i), input \(x.shape) has no such axis") }
@@ -31,11 +32,11 @@ enum ShapeOperators {
         let inferred = shape.indices.filter { shape[$0] == -1 }
         guard inferred.count <= 1, shape.allSatisfy({ $0 >= -1 }) else { throw node.invalid("invalid target shape \(requested)") }
         if let i = inferred.first {
-            let known = shape.enumerated().filter { $0.offset != i }.reduce(1) { $0 * $1.element }
+            let known = try checkedElementCount(shape.enumerated().filter { $0.offset != i }.map(\.element), "Reshape node '\(node.name)'")
             guard known > 0, x.count % known == 0 else { throw node.invalid("cannot reshape \(x.shape) to \(requested)") }
             shape[i] = x.count / known
         }
-        guard Tensor.elementCount(shape) == x.count else { throw node.invalid("cannot reshape \(x.shape) (\(x.count) elements) to \(requested)") }
+        guard try checkedElementCount(shape, "Reshape node '\(node.name)'") == x.count else { throw node.invalid("cannot reshape \(x.shape) (\(x.count) elements) to \(requested)") }
         return view(x, shape)
     }
 
@@ -97,8 +98,7 @@ enum ShapeOperators {
         guard perm.sorted() == Array(0..<rank) else { throw node.invalid("perm \(perm) is not a permutation of 0..<\(rank)") }
         let shape = perm.map { x.shape[$0] }
         if let c = x.constant, c.elementType == .int {
-            let t = ShapeOps.transpose(Tensor(shape: c.shape, storage: c.intValues.map { Float($0) }), perm: perm)
-            return .constant([.int(IntTensor(shape: shape, values: t.storage.map { Int($0) }))])
+            return .constant([.int(IntShapeOps.transpose(c.asIntTensor, perm: perm))])
         }
         let xShape = x.shape
         return .compute(Compute(inputs: [try x.requireFloat(node)], outputShapes: [shape], label: "Transpose \(perm)",
@@ -122,8 +122,8 @@ enum ShapeOperators {
             shape[axis] += p.shape[axis]
         }
         if parts.allSatisfy({ $0.constant != nil }) && parts.contains(where: { $0.type == .int }) {
-            let t = ShapeOps.concat(parts.map { Tensor(shape: $0.shape, storage: $0.constant!.intValues.map { Float($0) }) }, axis: axis)
-            return .constant([.int(IntTensor(shape: shape, values: t.storage.map { Int($0) }))])
+            _ = try checkedElementCount(shape, "Concat node '\(node.name)'")
+            return .constant([.int(IntShapeOps.concat(parts.map { $0.constant!.asIntTensor }, axis: axis, shape: shape))])
         }
         let shapes = parts.map(\.shape)
         return .compute(Compute(inputs: try parts.map { try $0.requireFloat(node) }, outputShapes: [shape], label: "Concat axis \(axis)",
@@ -159,9 +159,9 @@ enum ShapeOperators {
             throw node.invalid("index \(i) is out of range for axis \(axis) of extent \(x.shape[axis])")
         }
         let outShape = Array(x.shape[..<axis]) + idx.shape + Array(x.shape[(axis + 1)...])
+        _ = try checkedElementCount(outShape, "Gather node '\(node.name)'")
         if let c = x.constant, c.elementType == .int {
-            let t = ShapeOps.gather(Tensor(shape: c.shape, storage: c.intValues.map { Float($0) }), indices: indices, indicesShape: idx.shape, axis: axis)
-            return .constant([.int(IntTensor(shape: outShape, values: t.storage.map { Int($0) }))])
+            return .constant([.int(IntShapeOps.gather(c.asIntTensor, indices: indices, indicesShape: idx.shape, axis: axis))])
         }
         let xShape = x.shape, iShape = idx.shape
         return .compute(Compute(inputs: [try x.requireFloat(node)], outputShapes: [outShape], label: "Gather axis \(axis)",
@@ -191,8 +191,7 @@ enum ShapeOperators {
         if let s = steps, s.contains(0) { throw node.invalid("a Slice step of 0") }
         let params = SliceParameters(shape: x.shape, starts: starts, ends: ends, axes: axes, steps: steps)
         if let c = x.constant, c.elementType == .int {
-            let t = ShapeOps.slice(Tensor(shape: c.shape, storage: c.intValues.map { Float($0) }), starts: starts, ends: ends, axes: axes, steps: steps)
-            return .constant([.int(IntTensor(shape: t.shape, values: t.storage.map { Int($0) }))])
+            return .constant([.int(IntShapeOps.slice(c.asIntTensor, params))])
         }
         let xShape = x.shape
         return .compute(Compute(inputs: [try x.requireFloat(node)], outputShapes: [params.outputShape], label: "Slice",
@@ -206,6 +205,7 @@ enum ShapeOperators {
         let x = try inputs.required(0, node)
         let target = try inputs.required(1, node).constantInts(node, what: "Expand shape")
         guard let shape = Broadcast.shape(x.shape, target) else { throw node.invalid("\(x.shape) does not broadcast to \(target)") }
+        _ = try checkedElementCount(shape, "Expand node '\(node.name)'")
         let offsets = Broadcast.sourceOffsets(from: x.shape, to: shape)
         if let c = x.constant, c.elementType == .int {
             let v = c.intValues
@@ -250,7 +250,7 @@ enum ShapeOperators {
 
     static let constantOfShape: OperatorBuilder = { node, inputs, _ in
         let shape = try inputs.required(0, node).constantInts(node, what: "ConstantOfShape shape")
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw node.invalid("negative extent in \(shape)") }
+        _ = try checkedElementCount(shape, "ConstantOfShape node '\(node.name)'")
         let value: ConstantValue
         if case .tensor(let c)? = node.attributes["value"] { value = c } else { value = .float(Tensor(shape: [1], storage: [0])) }
         let n = Tensor.elementCount(shape)
@@ -265,7 +265,9 @@ enum ShapeOperators {
         let start = try s.constantFloats(node, what: "start")[0], limit = try l.constantFloats(node, what: "limit")[0]
         let delta = try d.constantFloats(node, what: "delta")[0]
         guard delta != 0 else { throw node.invalid("delta 0") }
-        let n = max(0, Int((Double(limit - start) / Double(delta)).rounded(.up)))
+        let steps = (Double(limit - start) / Double(delta)).rounded(.up)
+        guard steps.isFinite, steps <= Double(maximumTensorElements) else { throw node.invalid("Range of \(steps) elements") }
+        let n = max(0, Int(steps))
         let values = (0..<n).map { start + Float($0) * delta }
         if s.type == .int { return .constant([.int(IntTensor(vector: values.map { Int($0) }))]) }
         return .constant([.float(Tensor(shape: [n], storage: values))])
@@ -295,6 +297,7 @@ enum ShapeOperators {
         guard let s1 = Broadcast.shape(cond.shape, a.shape), let shape = Broadcast.shape(s1, b.shape) else {
             throw node.invalid("shapes \(cond.shape), \(a.shape), \(b.shape) do not broadcast")
         }
+        _ = try checkedElementCount(shape, "Where node '\(node.name)'")
         let ic = Broadcast.sourceOffsets(from: cond.shape, to: shape)
         let ia = Broadcast.sourceOffsets(from: a.shape, to: shape), ib = Broadcast.sourceOffsets(from: b.shape, to: shape)
         if let ca = a.constant, let cb = b.constant {
@@ -334,6 +337,7 @@ enum ShapeOperators {
             }
         }
         guard pads.count == 2 * rank else { throw node.invalid("pads \(pads) must have \(2 * rank) values for input \(x.shape)") }
+        try checkRange(pads, -(1 << 24)...(1 << 24), "pad", node)
         let mode: PadMode
         switch modeName {
         case "constant": mode = .constant(value)
@@ -354,5 +358,83 @@ enum ShapeOperators {
                                     let xp = ptr.input(0), y = ptr.outputs[0]
                                     return { ShapeOps.pad(xp, shape: xShape, pads: pads, mode: mode, into: y) }
                                 }))
+    }
+}
+
+/// Data movement on integer constants (shape arithmetic), exact for every int64 value (no detour
+/// through Float, which would round values above 2^24 such as Slice's INT64_MAX ends).
+enum IntShapeOps {
+    /// Visits every multi-index of `shape` in row-major order.
+    static func forEachIndex(_ shape: [Int], _ body: ([Int]) -> Void) {
+        let n = Tensor.elementCount(shape)
+        if n == 0 { return }
+        var idx = [Int](repeating: 0, count: shape.count)
+        for _ in 0..<n {
+            body(idx)
+            var d = shape.count - 1
+            while d >= 0 {
+                idx[d] += 1
+                if idx[d] < shape[d] { break }
+                idx[d] = 0
+                d -= 1
+            }
+        }
+    }
+
+    static func flat(_ idx: [Int], _ strides: [Int]) -> Int {
+        var f = 0
+        for (i, s) in zip(idx, strides) { f += i * s }
+        return f
+    }
+
+    static func transpose(_ x: IntTensor, perm: [Int]) -> IntTensor {
+        let outShape = perm.map { x.shape[$0] }
+        let strides = Tensor.strides(x.shape)
+        var out: [Int] = []
+        out.reserveCapacity(x.values.count)
+        forEachIndex(outShape) { o in
+            var src = [Int](repeating: 0, count: perm.count)
+            for (k, p) in perm.enumerated() { src[p] = o[k] }
+            out.append(x.values[flat(src, strides)])
+        }
+        return IntTensor(shape: outShape, values: out)
+    }
+
+    static func concat(_ parts: [IntTensor], axis: Int, shape: [Int]) -> IntTensor {
+        var out: [Int] = []
+        let outer = Tensor.elementCount(Array(shape[..<axis]))
+        for o in 0..<outer {
+            for p in parts {
+                let block = Tensor.elementCount(Array(p.shape[axis...]))
+                out.append(contentsOf: p.values[(o * block)..<((o + 1) * block)])
+            }
+        }
+        return IntTensor(shape: shape, values: out)
+    }
+
+    static func gather(_ x: IntTensor, indices: [Int], indicesShape: [Int], axis: Int) -> IntTensor {
+        let outer = Tensor.elementCount(Array(x.shape[..<axis]))
+        let inner = Tensor.elementCount(Array(x.shape[(axis + 1)...]))
+        let extent = x.shape[axis]
+        var out: [Int] = []
+        for o in 0..<outer {
+            for i in indices {
+                let j = i < 0 ? i + extent : i
+                let base = (o * extent + j) * inner
+                out.append(contentsOf: x.values[base..<(base + inner)])
+            }
+        }
+        return IntTensor(shape: Array(x.shape[..<axis]) + indicesShape + Array(x.shape[(axis + 1)...]), values: out)
+    }
+
+    static func slice(_ x: IntTensor, _ p: SliceParameters) -> IntTensor {
+        let strides = Tensor.strides(x.shape)
+        var out: [Int] = []
+        forEachIndex(p.outputShape) { o in
+            var f = 0
+            for d in 0..<o.count { f += (p.starts[d] + o[d] * p.steps[d]) * strides[d] }
+            out.append(x.values[f])
+        }
+        return IntTensor(shape: p.outputShape, values: out)
     }
 }

@@ -229,6 +229,7 @@ struct Planner {
             guard shape.allSatisfy({ $0 > 0 }) else {
                 throw ONNXError.invalidInput("input '\(input.name)' has an empty extent in shape \(shape)")
             }
+            _ = try checkedElementCount(shape, "input '\(input.name)'")
             buffers.append(Buffer(count: Tensor.elementCount(shape), definedAt: -1, lastUse: -1))
             values[input.name] = Operand(name: input.name, shape: shape, type: .float, constant: nil, ref: .buffer(buffers.count - 1))
         }
@@ -269,6 +270,10 @@ struct Planner {
             }
         case .compute(var compute):
             let outNames = compute.outputNames ?? node.outputs
+            for (i, shape) in compute.outputShapes.enumerated() {
+                _ = try checkedElementCount(shape, "output \(i) of node '\(node.name)' (\(node.op))")
+            }
+            _ = try checkedElementCount([compute.workspace], "workspace of node '\(node.name)' (\(node.op))")
             if compute.inputs.allSatisfy({ $0 == nil || $0!.isConstant }) {
                 // Every input is known: run the kernel now and keep the result as a constant.
                 let results = fold(compute)

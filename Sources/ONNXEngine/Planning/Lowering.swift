@@ -167,3 +167,32 @@ func normalizedAxis(_ axis: Int, rank: Int, _ node: Node) throws -> Int {
     }
     return a
 }
+
+// MARK: - Size limits
+
+/// The largest tensor a plan may hold: 2^28 float32 elements (1 GiB). A 512³ CT volume is 2^27.
+/// Larger claims come from corrupt files or hostile models and are refused before anything is allocated.
+let maximumTensorElements = 1 << 28
+
+/// The element count of `shape`, or an error naming `what` when an extent is negative, the product
+/// overflows, or it exceeds `maximumTensorElements`.
+func checkedElementCount(_ shape: [Int], _ what: @autoclosure () -> String) throws -> Int {
+    var n = 1
+    for d in shape {
+        guard d >= 0 else { throw ONNXError.invalidGraph("\(what()): negative extent in shape \(shape)") }
+        let (p, overflow) = n.multipliedReportingOverflow(by: d)
+        guard !overflow, p <= maximumTensorElements || d == 0 else {
+            throw ONNXError.invalidGraph("\(what()): shape \(shape) exceeds the limit of \(maximumTensorElements) elements per tensor")
+        }
+        n = p
+    }
+    return n
+}
+
+/// Checks that every value of an integer attribute lies in `range` (kernel sizes, strides, pads…), so
+/// that arithmetic on corrupt values can neither overflow nor allocate absurdly.
+func checkRange(_ values: [Int], _ range: ClosedRange<Int>, _ what: String, _ node: Node) throws {
+    if let bad = values.first(where: { !range.contains($0) }) {
+        throw node.invalid("\(what) \(bad) is outside \(range.lowerBound)…\(range.upperBound)")
+    }
+}
