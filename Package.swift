@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TensorCore", targets: ["TensorCore"]),
         .library(name: "ONNXEngine", targets: ["ONNXEngine"]),
         .library(name: "DetectorKit", targets: ["DetectorKit"]),
+        .library(name: "Explainer", targets: ["Explainer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,18 @@ let package = Package(
             path: "Sources/CCrypto",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            path: "Sources/CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenJPEG",
+            path: "Sources/COpenJPEG",
+            pkgConfig: "libopenjp2",
+            providers: [.apt(["libopenjp2-7-dev"])]
         ),
 
         // MARK: Content hashing (SHA-256 of model weights, on CCrypto)
@@ -51,11 +64,21 @@ let package = Package(
             dependencies: ["TensorCore", "ONNXProto"]
         ),
 
+        // MARK: Medical image formats (DICOM Part 10 parser; CT volumes from DICOM and PNG)
+        .target(name: "DICOM"),
+        .target(name: "ImagingFormats", dependencies: ["DICOM", "CPNG", "COpenJPEG"]),
+
+        // MARK: ECG formats (WFDB, CSV, GE MUSE XML, HL7 aECG) → ECGRecord
+        .target(name: "ECGFormats"),
+
         // MARK: The detector plug-in contract
         .target(name: "DetectorKit", dependencies: ["ContentHash"]),
 
         // MARK: The detectors Vigil ships, assembled into one registry
         .target(name: "DetectorCatalog", dependencies: ["DetectorKit"]),
+
+        // MARK: Explanations of findings (template / OpenAI-compatible backends, claim checker)
+        .target(name: "Explainer", dependencies: ["DetectorKit", "ContentHash"]),
 
         // MARK: Benchmarks (library so the CLI stays a thin shell)
         .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine"]),
@@ -64,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench",
+                "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench", "Explainer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +96,10 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "ONNXEngineTests", dependencies: ["ONNXEngine", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DetectorKitTests", dependencies: ["DetectorKit"], exclude: ["Golden"]),
+        .testTarget(name: "ExplainerTests", dependencies: ["Explainer", "DetectorKit"], exclude: ["Fixtures"]),
         .testTarget(name: "ContentHashTests", dependencies: ["ContentHash"]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImagingFormatsTests", dependencies: ["ImagingFormats", "DICOM"], exclude: ["Fixtures"]),
+        .testTarget(name: "ECGFormatsTests", dependencies: ["ECGFormats"], exclude: ["Fixtures"]),
     ]
 )

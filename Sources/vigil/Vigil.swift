@@ -4,12 +4,12 @@ import TensorCore
 
 /// The `vigil` command: a thin shell over Vigil's libraries.
 @main
-struct Vigil: ParsableCommand {
+struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Vigil: disease-detection specialist models on one tensor core.",
         discussion: "Research software. Models trained on synthetic data say so in their model cards; no output is a diagnosis.",
-        subcommands: [ModelsCommand.self, ModelCommand.self, BenchCommand.self, DemoCommand.self])
+        subcommands: [ModelsCommand.self, ModelCommand.self, BenchCommand.self, ExplainCommand.self, DemoCommand.self])
 }
 
 /// Options every compute command takes.
