@@ -3,8 +3,10 @@
 #   libopenblas-dev  CBLAS for the tensor core (cblas_sgemm)
 #   pkg-config       lets SwiftPM find OpenBLAS's headers and library
 #   libssl-dev       OpenSSL libcrypto for SHA-256 of model weights (CCrypto / ContentHash)
+#   libpng-dev       16-bit grayscale PNG slices (CPNG / ImagingFormats)
+#   libopenjp2-7-dev JPEG 2000 pixel data in DICOM (COpenJPEG / ImagingFormats)
 set -euo pipefail
-packages=(libopenblas-dev pkg-config libssl-dev)
+packages=(libopenblas-dev pkg-config libssl-dev libpng-dev libopenjp2-7-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
