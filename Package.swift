@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench", "Explainer",
+                "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench", "Explainer", "ImagingFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
