@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: C libraries (system packages, installed by .ci/run)
@@ -71,6 +72,9 @@ let package = Package(
         // MARK: ECG formats (WFDB, CSV, GE MUSE XML, HL7 aECG) → ECGRecord
         .target(name: "ECGFormats"),
 
+        // MARK: ECG signal processing (filters, resampling, QRS detection, measurements, quality) on [Float] leads
+        .target(name: "ECGSignal"),
+
         // MARK: The detector plug-in contract
         .target(name: "DetectorKit", dependencies: ["ContentHash"]),
 
@@ -79,6 +83,12 @@ let package = Package(
 
         // MARK: Explanations of findings (template / OpenAI-compatible backends, claim checker)
         .target(name: "Explainer", dependencies: ["DetectorKit", "ContentHash"]),
+
+        // MARK: Findings store (inputs, runs, findings, worklist, audit log; SQLite via GRDB)
+        .target(
+            name: "FindingsStore",
+            dependencies: ["DetectorKit", "ContentHash", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
 
         // MARK: Benchmarks (library so the CLI stays a thin shell)
         .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine"]),
@@ -101,5 +111,7 @@ let package = Package(
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], exclude: ["Fixtures"]),
         .testTarget(name: "ImagingFormatsTests", dependencies: ["ImagingFormats", "DICOM"], exclude: ["Fixtures"]),
         .testTarget(name: "ECGFormatsTests", dependencies: ["ECGFormats"], exclude: ["Fixtures"]),
+        .testTarget(name: "ECGSignalTests", dependencies: ["ECGSignal"], exclude: ["Fixtures"]),
+        .testTarget(name: "FindingsStoreTests", dependencies: ["FindingsStore", "DetectorKit"]),
     ]
 )

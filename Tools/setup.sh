@@ -5,8 +5,9 @@
 #   libssl-dev       OpenSSL libcrypto for SHA-256 of model weights (CCrypto / ContentHash)
 #   libpng-dev       16-bit grayscale PNG slices (CPNG / ImagingFormats)
 #   libopenjp2-7-dev JPEG 2000 pixel data in DICOM (COpenJPEG / ImagingFormats)
+#   libsqlite3-dev   SQLite for the findings store (GRDB / FindingsStore)
 set -euo pipefail
-packages=(libopenblas-dev pkg-config libssl-dev libpng-dev libopenjp2-7-dev)
+packages=(libopenblas-dev pkg-config libssl-dev libpng-dev libopenjp2-7-dev libsqlite3-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,136 @@
+import GRDB
+
+/// The SQLite schema as an ordered list of named migrations. A migration, once released, is never
+/// edited: a change is a new migration appended at the end. GRDB records the applied names in
+/// `grdb_migrations`, so opening a file applies exactly the missing ones, in one transaction each.
+enum SQLiteSchema {
+    /// Migration names in order; the last is the current schema.
+    static let migrationNames = ["v1-initial"]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// Times are INTEGER milliseconds since 1970 (UTC). JSON columns hold VigilJSON (sorted keys).
+    static let v1 = """
+        CREATE TABLE inputs (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            content_sha256 TEXT    NOT NULL UNIQUE CHECK (length(content_sha256) = 64),
+            path           TEXT    NOT NULL,
+            kind           TEXT    NOT NULL,
+            patient_id     TEXT,
+            study_id       TEXT,
+            acquired_at    INTEGER,
+            registered_at  INTEGER NOT NULL
+        );
+        CREATE INDEX inputs_patient ON inputs(patient_id);
+        CREATE INDEX inputs_study ON inputs(study_id);
+
+        CREATE TABLE runs (
+            id               INTEGER PRIMARY KEY AUTOINCREMENT,
+            detector_id      TEXT    NOT NULL,
+            detector_version TEXT    NOT NULL,
+            model_name       TEXT,
+            model_version    TEXT,
+            model_sha256     TEXT,
+            settings         TEXT    NOT NULL,
+            started_at       INTEGER NOT NULL,
+            finished_at      INTEGER,
+            inputs_count     INTEGER NOT NULL DEFAULT 0,
+            scored_count     INTEGER NOT NULL DEFAULT 0,
+            abstained_count  INTEGER NOT NULL DEFAULT 0,
+            error_count      INTEGER NOT NULL DEFAULT 0
+        );
+
+        -- One row per (input, detector id, detector version): the exactly-once key.
+        CREATE TABLE outcomes (
+            id               INTEGER PRIMARY KEY AUTOINCREMENT,
+            input_id         INTEGER NOT NULL REFERENCES inputs(id),
+            detector_id      TEXT    NOT NULL,
+            detector_version TEXT    NOT NULL,
+            run_id           INTEGER NOT NULL REFERENCES runs(id),
+            status           TEXT    NOT NULL CHECK (status IN ('scored', 'abstained', 'error')),
+            recorded_at      INTEGER NOT NULL,
+            UNIQUE (input_id, detector_id, detector_version)
+        );
+        CREATE INDEX outcomes_run ON outcomes(run_id, status);
+
+        CREATE TABLE findings (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            outcome_id  INTEGER NOT NULL REFERENCES outcomes(id),
+            input_id    INTEGER NOT NULL REFERENCES inputs(id),
+            run_id      INTEGER NOT NULL REFERENCES runs(id),
+            code        TEXT    NOT NULL,
+            probability REAL,
+            decision    TEXT    NOT NULL CHECK (decision IN ('positive', 'negative', 'indeterminate')),
+            json        TEXT    NOT NULL
+        );
+        CREATE INDEX findings_input ON findings(input_id);
+        CREATE INDEX findings_run ON findings(run_id);
+        CREATE INDEX findings_code_probability ON findings(code, probability);
+
+        CREATE TABLE abstentions (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            outcome_id INTEGER NOT NULL UNIQUE REFERENCES outcomes(id),
+            input_id   INTEGER NOT NULL REFERENCES inputs(id),
+            run_id     INTEGER NOT NULL REFERENCES runs(id),
+            reason     TEXT    NOT NULL,
+            json       TEXT    NOT NULL
+        );
+        CREATE INDEX abstentions_input ON abstentions(input_id);
+        CREATE INDEX abstentions_run ON abstentions(run_id);
+        CREATE INDEX abstentions_reason ON abstentions(reason);
+
+        CREATE TABLE input_errors (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            outcome_id INTEGER NOT NULL UNIQUE REFERENCES outcomes(id),
+            input_id   INTEGER NOT NULL REFERENCES inputs(id),
+            run_id     INTEGER NOT NULL REFERENCES runs(id),
+            reason     TEXT    NOT NULL
+        );
+        CREATE INDEX input_errors_run ON input_errors(run_id);
+
+        CREATE TABLE worklist_entries (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            study_id      TEXT    NOT NULL UNIQUE,
+            input_id      INTEGER REFERENCES inputs(id),
+            arrived_at    INTEGER NOT NULL,
+            tag           TEXT,
+            priority      INTEGER,
+            score         REAL,
+            model_version TEXT,
+            tagged_at     INTEGER
+        );
+        CREATE INDEX worklist_order ON worklist_entries(priority DESC, arrived_at);
+
+        -- Every tag ever given, so re-tagging after a model update keeps the history.
+        CREATE TABLE worklist_tags (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            entry_id      INTEGER NOT NULL REFERENCES worklist_entries(id),
+            tag           TEXT    NOT NULL,
+            priority      INTEGER NOT NULL,
+            score         REAL,
+            model_version TEXT,
+            tagged_at     INTEGER NOT NULL
+        );
+        CREATE INDEX worklist_tags_entry ON worklist_tags(entry_id);
+
+        CREATE TABLE audit_log (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            at      INTEGER NOT NULL,
+            actor   TEXT    NOT NULL,
+            action  TEXT    NOT NULL,
+            object  TEXT    NOT NULL,
+            details TEXT    NOT NULL
+        );
+        CREATE INDEX audit_log_object ON audit_log(object);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be updated'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted'); END;
+        """
+}

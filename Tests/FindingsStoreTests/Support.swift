@@ -1,0 +1,82 @@
+import DetectorKit
+import Foundation
+@testable import FindingsStore
+
+/// A temporary folder holding one database file, removed by ``remove()``.
+struct TempDatabase {
+    let folder: URL
+    var path: String { folder.appendingPathComponent("vigil.sqlite").path }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("FindingsStoreTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
+/// Collects the store's log lines.
+final class LogSink: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String] = []
+
+    var lines: [String] { lock.withLock { storage } }
+
+    var log: @Sendable (String) -> Void {
+        { [self] line in lock.withLock { storage.append(line) } }
+    }
+}
+
+enum Sample {
+    static let modelSHA = "2e378c598afc119e3806dd234e25e36d0e8fcf655081b06a17eadae3b1e651a5"
+    static let created = Date(timeIntervalSince1970: 1_741_944_413.120)
+
+    static let rhythm = DetectorProvenance(id: "ecg-rhythm", version: "1.0.0", modelName: "Example ECG rhythm",
+                                           modelVersion: "0.1.0", modelSHA256: modelSHA)
+    static let rhythm2 = DetectorProvenance(id: "ecg-rhythm", version: "1.1.0", modelName: "Example ECG rhythm",
+                                            modelVersion: "0.2.0", modelSHA256: modelSHA)
+    static let intervals = DetectorProvenance(id: "ecg-intervals", version: "1.0.0")
+
+    /// A distinct valid SHA-256 per number.
+    static func sha(_ n: Int) -> String {
+        let hex = String(n, radix: 16)
+        return String(repeating: "0", count: 64 - hex.count) + hex
+    }
+
+    static func input(_ n: Int, patient: String? = "P-0001", study: String? = nil) -> NewInput {
+        NewInput(contentSHA256: sha(n), path: "/data/ecg/\(n).hea", kind: .ecg, patientID: patient, studyID: study,
+                 acquiredAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(n)))
+    }
+
+    static func afib(_ p: Double, detector: DetectorProvenance = rhythm) throws -> Finding {
+        try Finding(
+            code: "afib",
+            codings: [StandardCoding(system: "http://snomed.info/sct", code: "49436004", display: "Atrial fibrillation")],
+            label: "Atrial fibrillation", probability: p, threshold: 0.42,
+            decision: Decision(probability: p, threshold: 0.42),
+            evidence: [.leadSpan(lead: "II", startSeconds: 0, endSeconds: 10, note: "irregular RR"),
+                       .measurementRef(name: "ventricularRate"), .text("No consistent P waves")],
+            measurements: [FindingMeasurement(name: "ventricularRate", value: 112, unit: "/min",
+                                              reference: ReferenceValue(value: 114, source: "acquiring device"))],
+            detector: detector, createdAt: created)
+    }
+
+    static func normalSinus(_ p: Double) throws -> Finding {
+        try Finding(code: "normal_sinus", label: "Normal sinus rhythm", probability: p, threshold: 0.5,
+                    decision: Decision(probability: p, threshold: 0.5), detector: rhythm, createdAt: created)
+    }
+
+    static func longQTc() throws -> Finding {
+        try Finding(code: "long_qtc", label: "Prolonged QTc", probability: nil, threshold: nil, decision: .positive,
+                    evidence: [.measurementRef(name: "QTc")],
+                    measurements: [FindingMeasurement(name: "QTc", value: 492, unit: "ms")],
+                    detector: intervals, createdAt: created)
+    }
+
+    static func abstention(_ detector: DetectorProvenance = rhythm) throws -> Abstention {
+        try Abstention(reason: .signalUnreadable, message: "Leads V4–V6 are flat; repeat the ECG.",
+                       detector: detector, details: ["flatLeads": ["V4", "V5", "V6"], "usableSeconds": 0],
+                       createdAt: created)
+    }
+}
