@@ -1,0 +1,47 @@
+import Foundation
+
+/// Entry point for `vigil ecg convert`: reads any supported ECG file into an `ECGRecord`.
+public enum ECGReader {
+    /// Reads `url`, choosing the reader by extension and content:
+    /// - `.hea` (or a path without extension next to `<path>.hea`) → WFDB;
+    /// - `.csv`, `.tsv` → CSV;
+    /// - text starting `# OpenSignals Text File Format` → OpenSignals (BITalino ECG);
+    /// - `.xml` or content starting with `<` → by root element: `RestingECG` → GE MUSE,
+    ///   `AnnotatedECG` → HL7 aECG; `CardiologyXML` (GE CardioSoft) is recognised and refused as unsupported.
+    /// - Throws: `ECGFormatError.unknownFormat` for anything else (including DICOM: use the DICOM reader),
+    ///   or the chosen reader's error.
+    public static func read(url: URL, options: ECGReadOptions = .init()) throws -> ECGRecord {
+        let name = url.lastPathComponent
+        let ext = url.pathExtension.lowercased()
+        switch ext {
+        case "hea": return try WFDBReader.read(url: url, options: options)
+        case "csv", "tsv": return try CSVECGReader.read(url: url, options: options)
+        case "dat", "atr":
+            let hea = url.deletingPathExtension().appendingPathExtension("hea")
+            if FileManager.default.fileExists(atPath: hea.path) { return try WFDBReader.read(url: hea, options: options) }
+            throw ECGFormatError.unknownFormat(file: name, detail: "WFDB .\(ext) file without its .hea header")
+        case "":
+            let hea = url.appendingPathExtension("hea")
+            if FileManager.default.fileExists(atPath: hea.path) { return try WFDBReader.read(url: hea, options: options) }
+        default: break
+        }
+        let data = try readFileBytes(url, maxBytes: options.maxFileBytes)
+        let firstByte = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) })
+        if ext == "xml" || firstByte == UInt8(ascii: "<") {
+            let root = try XMLTree.parse(data, file: name)
+            switch root.name {
+            case "RestingECG": return try MUSEXMLReader.read(root: root, file: name, options: options)
+            case "AnnotatedECG": return try HL7aECGReader.read(root: root, file: name)
+            case "CardiologyXML":
+                throw ECGFormatError.unsupported(file: name, feature: "GE CardioSoft XML (CardiologyXML)")
+            default:
+                throw ECGFormatError.unknownFormat(file: name, detail: "XML root element '\(root.name)'")
+            }
+        }
+        if OpenSignalsReader.looksLikeOpenSignals(data) { return try OpenSignalsReader.parse(data, file: name) }
+        if data.count >= 132, data[128..<132] == Data("DICM".utf8) {
+            throw ECGFormatError.unknownFormat(file: name, detail: "DICOM file: read it with the DICOM waveform reader")
+        }
+        throw ECGFormatError.unknownFormat(file: name, detail: "extension '.\(ext)' and content match no ECG format")
+    }
+}
