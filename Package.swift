@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench", "Explainer", "ImagingFormats",
+                "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench", "Explainer", "ImagingFormats", "ECGFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
