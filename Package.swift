@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "ImagingFormats", dependencies: ["DICOM", "CPNG", "COpenJPEG"]),
 
         // MARK: ECG formats (WFDB, CSV, GE MUSE XML, HL7 aECG) → ECGRecord
-        .target(name: "ECGFormats"),
+        .target(name: "ECGFormats", dependencies: ["DICOM"]),
 
         // MARK: ECG signal processing (filters, resampling, QRS detection, measurements, quality) on [Float] leads
         .target(name: "ECGSignal"),

@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 
 /// Entry point for `vigil ecg convert`: reads any supported ECG file into an `ECGRecord`.
@@ -7,15 +8,17 @@ public enum ECGReader {
     /// - `.csv`, `.tsv` → CSV;
     /// - text starting `# OpenSignals Text File Format` → OpenSignals (BITalino ECG);
     /// - `.xml` or content starting with `<` → by root element: `RestingECG` → GE MUSE,
-    ///   `AnnotatedECG` → HL7 aECG; `CardiologyXML` (GE CardioSoft) is recognised and refused as unsupported.
-    /// - Throws: `ECGFormatError.unknownFormat` for anything else (including DICOM: use the DICOM reader),
-    ///   or the chosen reader's error.
+    ///   `AnnotatedECG` → HL7 aECG; `CardiologyXML` (GE CardioSoft) is recognised and refused as unsupported;
+    /// - `.dcm`, or content with the DICOM `DICM` magic at byte 128 (or starting with file meta information)
+    ///   → DICOM ECG waveform (`DICOMECGReader`).
+    /// - Throws: `ECGFormatError.unknownFormat` for anything else, or the chosen reader's error.
     public static func read(url: URL, options: ECGReadOptions = .init()) throws -> ECGRecord {
         let name = url.lastPathComponent
         let ext = url.pathExtension.lowercased()
         switch ext {
         case "hea": return try WFDBReader.read(url: url, options: options)
         case "csv", "tsv": return try CSVECGReader.read(url: url, options: options)
+        case "dcm", "dicom": return try DICOMECGReader.read(url: url, options: options)
         case "dat", "atr":
             let hea = url.deletingPathExtension().appendingPathExtension("hea")
             if FileManager.default.fileExists(atPath: hea.path) { return try WFDBReader.read(url: hea, options: options) }
@@ -39,8 +42,8 @@ public enum ECGReader {
             }
         }
         if OpenSignalsReader.looksLikeOpenSignals(data) { return try OpenSignalsReader.parse(data, file: name) }
-        if data.count >= 132, data[128..<132] == Data("DICM".utf8) {
-            throw ECGFormatError.unknownFormat(file: name, detail: "DICOM file: read it with the DICOM waveform reader")
+        if DICOMFile.looksLikeDICOM(ArraySlice([UInt8](data.prefix(132)))) {
+            return try DICOMECGReader.parse([UInt8](data), file: name)
         }
         throw ECGFormatError.unknownFormat(file: name, detail: "extension '.\(ext)' and content match no ECG format")
     }

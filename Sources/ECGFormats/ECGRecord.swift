@@ -179,7 +179,7 @@ public enum ECGSourceFormat: String, Codable, Sendable, Equatable {
     case hl7aECG
     /// PLUX OpenSignals text export (BITalino).
     case openSignals
-    /// DICOM waveform (produced by the DICOM reader, not by this module).
+    /// DICOM waveform (12-lead and General ECG Waveform Storage), read by `DICOMECGReader`.
     case dicom
 }
 
