@@ -53,14 +53,18 @@ public struct QuestionAnalysis: Sendable {
         func has(_ words: [String]) -> Bool { words.contains { TextScan.containsPhrase(lower, $0) } }
         if has(["medicine", "medicines", "medication", "medications", "drug", "drugs", "dose", "dosage", "pill",
                 "pills", "treatment", "treat", "treated", "surgery", "operation", "cure", "prescribe",
-                "blood thinner", "blood thinners"]) {
+                "blood thinner", "blood thinners", "pacemaker", "defibrillator", "ablation", "cardioversion",
+                "stent", "bypass", "chemotherapy", "chemo", "radiotherapy", "radiation therapy", "transplant",
+                "warfarin", "anticoagulant", "anticoagulants", "anticoagulation", "beta blocker", "beta-blocker"]) {
             topic = .treatment
         } else if has(["how long will", "how long do i", "survive", "survival", "die", "dying", "death",
                        "prognosis", "life expectancy", "live longer", "going to live"]) {
             topic = .prognosis
         } else if ["do i have", "do i really have", "does this mean i have", "does it mean i have", "have i got",
                     "am i", "does the patient have", "does he have", "does she have", "is this a", "is it a",
-                    "is this cancer", "is it cancer", "do they have"].contains(where: { lower.hasPrefix($0) }) {
+                    "is this cancer", "is it cancer", "do they have", "did i have", "have i had", "does this mean i had",
+                    "does it mean i had", "did the patient have", "has the patient had", "was it a", "was this a"]
+                    .contains(where: { lower.hasPrefix($0) }) {
             topic = .diagnosis
         } else if has(["sure", "confirm", "confirmed", "certain", "check", "tests", "test", "prove", "know for"]) {
             topic = .confirm
@@ -73,8 +77,17 @@ public struct QuestionAnalysis: Sendable {
 
         let allowed = ConditionLexicon.withSynonyms(Set(relevant.flatMap(\.allowedTerms)
             + request.findings.map { $0.label.lowercased() }))
+        // A question whether the patient *had* some event is answerable only for the conditions the findings
+        // name, not for every term their knowledge entries mention: an AF entry names stroke as a risk, yet
+        // "Did I have a stroke?" is a question this recording cannot answer.
+        let findingNames = ConditionLexicon.withSynonyms(Set(request.findings.map { $0.label.lowercased() }
+            + relevant.flatMap { [$0.clinician.name.lowercased(), $0.patient.name.lowercased()] }))
+        let asksAboutThePast = ["did i have", "have i had", "does this mean i had", "does it mean i had",
+                                "did the patient have", "has the patient had", "was it a", "was this a"]
+            .contains(where: { lower.hasPrefix($0) })
+        let scope = asksAboutThePast ? findingNames : allowed
         uncoveredConditions = ConditionLexicon.mentions(in: lower).filter { term in
-            !allowed.contains(term) && !allowed.contains(where: { $0.contains(term) })
+            !scope.contains(term) && !scope.contains(where: { $0.contains(term) })
         }
         coveredClinician = relevant.map(\.clinician.name)
         coveredPatient = relevant.map(\.patient.name)

@@ -89,6 +89,11 @@ import Testing
         ("What dose of medicine should I take?", "It does not choose a treatment"),
         ("How long will I live?", "It does not predict"),
         ("Is my liver disease worse?", "The check only looked for"),
+        // A condition the AF entry mentions as a risk is still not a finding of this record.
+        ("Does this mean I had a stroke?", "The check only looked for"),
+        // Devices and procedures are treatment questions.
+        ("Will I need a pacemaker?", "It does not choose a treatment"),
+        ("Should I start warfarin?", "It does not choose a treatment"),
     ])
     func questionsTheFindingsCannotAnswerSaySoWithTheReason(question: String, reason: String) async throws {
         let explanation = await Explainer.explain(try Fixtures.request("afib", .patient, question: question))

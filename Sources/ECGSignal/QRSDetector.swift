@@ -1,0 +1,253 @@
+import Foundation
+
+/// Result of multi-lead QRS detection.
+public struct QRSDetection: Sendable, Equatable {
+    /// Fiducial sample index of each detected beat (ascending, 0-based, at the input sampling rate):
+    /// the point of largest combined 5–15 Hz band-passed amplitude inside the detected QRS, at or near the R peak.
+    public let rPeaks: [Int]
+    /// Weight each lead received in the combined detection feature (count = number of leads, each ≥ 0;
+    /// 0 means the lead was judged to carry no usable QRS energy).
+    public let leadWeights: [Double]
+    /// Sampling rate of the input and of `rPeaks`, in Hz.
+    public let sampleRate: Double
+}
+
+/// Multi-lead QRS detector in the style of Pan & Tompkins (IEEE Trans. Biomed. Eng. 32(3), 1985):
+/// band-pass (about 5–15 Hz), derivative, squaring, moving-window integration (150 ms) and adaptive
+/// signal/noise peak thresholds with a 200 ms refractory period, T-wave discrimination within 360 ms
+/// (a candidate whose maximal slope is below half the previous QRS's is a T wave) and search-back after
+/// 1.66 average RR intervals. Known consequence of the T-wave rule: a wide premature ventricular beat
+/// falling within 360 ms of the previous beat (R-on-T) can be rejected as a T wave.
+///
+/// Unlike the single-lead original, the squared-derivative energy is computed per lead (so the sign
+/// of a lead does not matter: an inverted lead contributes like an upright one), each lead is scaled by
+/// its typical per-beat energy, and the leads are averaged with weights from how peaky their energy is
+/// (a lead of broadband noise or a flat lead gets weight 0). Band-pass filtering is zero-phase, so no
+/// group delay needs compensating.
+public struct QRSDetector: Sendable {
+    /// Tunable parameters (times in seconds, frequencies in Hz).
+    public struct Configuration: Sendable, Equatable {
+        /// Lower and upper edge of the QRS-emphasising band-pass (Hz).
+        public var bandLowHz = 5.0, bandHighHz = 15.0
+        /// Moving-window integration width (s); Pan–Tompkins used about 150 ms.
+        public var integrationWindow = 0.150
+        /// Refractory period after a detection during which no other beat is accepted (s).
+        public var refractory = 0.200
+        /// Window after a beat in which a candidate with much lower slope energy is taken for a T wave (s).
+        public var tWaveWindow = 0.360
+        /// Search-back starts when no beat has been found for this many average RR intervals.
+        public var searchBackFactor = 1.66
+        /// Initial learning period used to seed the signal and noise levels (s).
+        public var learningPeriod = 2.0
+        /// Creates the default configuration.
+        public init() {}
+    }
+
+    /// The parameters in use.
+    public let configuration: Configuration
+
+    /// Creates a detector.
+    public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
+
+    /// Detects QRS complexes using every lead.
+    /// - Parameters:
+    ///   - leads: one array per lead, all the same length (samples; any amplitude unit, typically mV).
+    ///   - sampleRate: sampling rate in Hz (≥ 100).
+    /// - Returns: beat positions and lead weights; `rPeaks` is empty when no lead carries QRS energy
+    ///   (the caller must treat that as "not assessable", not as asystole).
+    /// - Throws: when leads are missing, of unequal length, non-finite, or shorter than 1 s.
+    public func detect(leads: [[Float]], sampleRate: Double) throws -> QRSDetection {
+        let feature = try QRSFeature(leads: leads, sampleRate: sampleRate, configuration: configuration)
+        guard feature.totalWeight > 0 else {
+            return QRSDetection(rPeaks: [], leadWeights: feature.weights, sampleRate: sampleRate)
+        }
+        let peaks = thresholdPeaks(feature)
+        return QRSDetection(rPeaks: peaks, leadWeights: feature.weights, sampleRate: sampleRate)
+    }
+
+    /// Pan–Tompkins style adaptive thresholding on the integrated feature; returns fiducial indices.
+    private func thresholdPeaks(_ f: QRSFeature) -> [Int] {
+        let fs = f.sampleRate
+        let mwi = f.integrated
+        let n = mwi.count
+        let refractory = Int((configuration.refractory * fs).rounded())
+        let tWindow = Int((configuration.tWaveWindow * fs).rounded())
+        let half = Int((0.075 * fs).rounded())
+
+        // Candidate peaks: local maxima of the integrated feature.
+        var candidates: [Int] = []
+        if n >= 3 {
+            for i in 1..<(n - 1) where mwi[i] > mwi[i - 1] && mwi[i] >= mwi[i + 1] { candidates.append(i) }
+        }
+        guard !candidates.isEmpty else { return [] }
+
+        // Seed levels from the learning period (Pan–Tompkins: a third of the maximum and half the mean).
+        let learnEnd = min(n, max(Int(configuration.learningPeriod * fs), 1))
+        let learnMax = mwi[0..<learnEnd].max() ?? 0
+        let learnMean = mwi[0..<learnEnd].reduce(0, +) / Double(learnEnd)
+        var spki = learnMax / 3, npki = learnMean / 2
+        var threshold1: Double { npki + 0.25 * (spki - npki) }
+
+        var beats: [Int] = []           // indices into mwi of accepted peaks
+        var beatSlope: [Double] = []     // peak of the raw combined energy near each beat
+        var rr: [Int] = []
+        var noiseSinceBeat: [Int] = []   // rejected candidates since the last beat, for search-back
+
+        func slope(at i: Int) -> Double {
+            let lo = max(0, i - half), hi = min(n - 1, i + half)
+            return f.combinedEnergy[lo...hi].max() ?? 0
+        }
+        func isTWave(_ i: Int) -> Bool {
+            guard let last = beats.last, i - last < tWindow, let lastSlope = beatSlope.last else { return false }
+            // Energy is the squared slope, so "half the slope" becomes a quarter of the energy.
+            return slope(at: i) < 0.25 * lastSlope
+        }
+        func accept(_ i: Int, searchBack: Bool) {
+            if let last = beats.last { rr.append(i - last) }
+            beats.append(i); beatSlope.append(slope(at: i))
+            spki = searchBack ? 0.25 * mwi[i] + 0.75 * spki : 0.125 * mwi[i] + 0.875 * spki
+            noiseSinceBeat.removeAll()
+        }
+        func averageRR() -> Double? {
+            guard !rr.isEmpty else { return nil }
+            let recent = rr.suffix(8)
+            return Double(recent.reduce(0, +)) / Double(recent.count)
+        }
+        /// Looks back over rejected candidates for a missed beat above the second (halved) threshold.
+        func searchBack(before limit: Int) -> Bool {
+            guard let last = beats.last, let avg = averageRR(), Double(limit - last) > configuration.searchBackFactor * avg
+            else { return false }
+            let thr2 = 0.5 * threshold1
+            let pool = noiseSinceBeat.filter { $0 - last >= refractory && limit - $0 >= refractory && mwi[$0] > thr2 && !isTWave($0) }
+            guard let best = pool.max(by: { mwi[$0] < mwi[$1] }) else { return false }
+            accept(best, searchBack: true)
+            return true
+        }
+
+        for i in candidates {
+            while searchBack(before: i) {}
+            if let last = beats.last, i - last < refractory { continue }
+            if mwi[i] > threshold1 && !isTWave(i) {
+                accept(i, searchBack: false)
+            } else {
+                npki = 0.125 * mwi[i] + 0.875 * npki
+                noiseSinceBeat.append(i)
+            }
+        }
+        while searchBack(before: n - 1 + refractory) {}
+
+        // Fiducial: largest combined band-passed amplitude within ±75 ms of each integrated peak.
+        var fiducials: [Int] = []
+        for b in beats {
+            let lo = max(0, b - half), hi = min(n - 1, b + half)
+            var best = lo
+            for j in lo...hi where f.combinedAmplitude[j] > f.combinedAmplitude[best] { best = j }
+            if let last = fiducials.last, best - last < refractory {
+                if f.combinedAmplitude[best] > f.combinedAmplitude[last] { fiducials[fiducials.count - 1] = best }
+                continue
+            }
+            fiducials.append(best)
+        }
+        return fiducials
+    }
+}
+
+/// Per-lead QRS features combined across leads (shared by the two detectors).
+struct QRSFeature {
+    let sampleRate: Double
+    /// Per-lead weights (≥ 0).
+    let weights: [Double]
+    let totalWeight: Double
+    /// Weighted mean of per-lead normalised squared derivatives of the band-passed leads.
+    let combinedEnergy: [Double]
+    /// Weighted mean of per-lead normalised absolute band-passed amplitudes.
+    let combinedAmplitude: [Double]
+    /// `combinedEnergy` after centred moving-window integration.
+    let integrated: [Double]
+    /// Band-passed leads (Double), kept for the second detector.
+    let bandPassed: [[Double]]
+
+    init(leads: [[Float]], sampleRate fs: Double, configuration c: QRSDetector.Configuration) throws {
+        guard !leads.isEmpty else { throw ECGSignalError.invalidParameter("no leads") }
+        guard fs >= 100 else { throw ECGSignalError.invalidParameter("sampleRate must be at least 100 Hz") }
+        let n = leads[0].count
+        guard leads.allSatisfy({ $0.count == n }) else { throw ECGSignalError.invalidParameter("leads differ in length") }
+        guard n >= Int(fs) else { throw ECGSignalError.signalTooShort(needed: Int(fs), got: n) }
+        guard leads.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+            throw ECGSignalError.invalidParameter("non-finite samples")
+        }
+        let bp = try IIRFilter.butterworthBandPass(order: 2, lowHz: c.bandLowHz, highHz: c.bandHighHz, sampleRate: fs)
+        let window = Int(fs) // 1 s windows for the per-beat scale
+        var weights: [Double] = []
+        var energies: [[Double]] = [], amplitudes: [[Double]] = [], filtered: [[Double]] = []
+        for lead in leads {
+            let y = try bp.filtfilt(lead.map(Double.init))
+            var e = [Double](repeating: 0, count: n)
+            for i in 1..<(n - 1) {
+                let d = (y[i + 1] - y[i - 1]) * fs / 2
+                e[i] = d * d
+            }
+            let a = y.map(abs)
+            // Typical per-beat level: median over 1 s windows of the window maximum.
+            let eScale = median(windowMaxima(e, window))
+            let aScale = median(windowMaxima(a, window))
+            let background = median(e)
+            var w = 0.0
+            if eScale > 0 && aScale > 0 {
+                // Peakiness of the energy: beats stand ~100x or more above the median in a clean lead;
+                // band-limited noise gives about 10–30x. Weight grows with the log above 30x.
+                let peakiness = background > 0 ? eScale / background : 1e6
+                w = max(0, log10(peakiness / 30))
+            }
+            weights.append(w)
+            energies.append(eScale > 0 ? e.map { $0 / eScale } : e)
+            amplitudes.append(aScale > 0 ? a.map { $0 / aScale } : a)
+            filtered.append(y)
+        }
+        let total = weights.reduce(0, +)
+        var ce = [Double](repeating: 0, count: n), ca = [Double](repeating: 0, count: n)
+        if total > 0 {
+            for (l, w) in weights.enumerated() where w > 0 {
+                let k = w / total
+                for i in 0..<n { ce[i] += k * energies[l][i]; ca[i] += k * amplitudes[l][i] }
+            }
+        }
+        // Centred moving-window integration.
+        let width = max(1, Int((c.integrationWindow * fs).rounded()))
+        var integrated = [Double](repeating: 0, count: n)
+        var prefix = [Double](repeating: 0, count: n + 1)
+        for i in 0..<n { prefix[i + 1] = prefix[i] + ce[i] }
+        for i in 0..<n {
+            let lo = max(0, i - width / 2), hi = min(n, lo + width)
+            integrated[i] = (prefix[hi] - prefix[lo]) / Double(width)
+        }
+        self.sampleRate = fs
+        self.weights = weights
+        self.totalWeight = total
+        self.combinedEnergy = ce
+        self.combinedAmplitude = ca
+        self.integrated = integrated
+        self.bandPassed = filtered
+    }
+}
+
+/// Maxima of consecutive non-overlapping windows of `width` samples (a trailing partial window is included
+/// when it is at least half a window long).
+func windowMaxima(_ x: [Double], _ width: Int) -> [Double] {
+    var out: [Double] = []
+    var start = 0
+    while start < x.count {
+        let end = min(x.count, start + width)
+        if end - start >= width / 2 || out.isEmpty { out.append(x[start..<end].max()!) }
+        start = end
+    }
+    return out
+}
+
+/// Median of a sequence (mean of the two middle values for even counts); 0 for an empty sequence.
+func median(_ x: [Double]) -> Double {
+    guard !x.isEmpty else { return 0 }
+    let s = x.sorted()
+    let m = s.count / 2
+    return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+@testable import ECGSignal
+
+/// The synthetic test set: 10 s, 12-lead records (one inverted lead, one noisy lead, baseline wander,
+/// mains hum, white noise) over a range of rates, rhythms and sampling rates.
+func syntheticSet() -> [SyntheticECG] {
+    var records: [SyntheticECG] = []
+    var seed: UInt64 = 100
+    for (rr, irregular) in [(0.8, false), (1.3, false), (0.45, false), (0.75, true), (0.6, true)] {
+        for fs in [500.0, 360.0, 250.0] {
+            var o = SyntheticECG.Options()
+            o.meanRR = rr; o.irregular = irregular; o.sampleRate = fs; o.seed = seed
+            records.append(SyntheticECG(o))
+            seed += 1
+        }
+    }
+    return records
+}
+
+/// A harder set: strong white noise on every lead (0.1 mV), large baseline wander (1 mV), strong mains hum,
+/// a very noisy lead (1 mV white noise with bursts), fast and irregular rhythms, 10% premature ventricular
+/// beats (wide, own axis, compensatory pause) and four electrode-motion transients per 30 s record.
+func hardSyntheticSet() -> [SyntheticECG] {
+    var records: [SyntheticECG] = []
+    var seed: UInt64 = 500
+    for (rr, irregular) in [(0.8, false), (0.4, false), (1.5, false), (0.7, true), (0.5, true)] {
+        for fs in [500.0, 250.0] {
+            var o = SyntheticECG.Options()
+            o.meanRR = rr; o.irregular = irregular; o.sampleRate = fs; o.seed = seed
+            o.whiteNoiseSD = 0.1; o.wanderMv = 1.0; o.mainsMv = 0.2; o.noisyLeadSD = 1.0; o.seconds = 30
+            o.pvcProbability = 0.1; o.motionArtifacts = 4
+            records.append(SyntheticECG(o))
+            seed += 1
+        }
+    }
+    return records
+}
+
+@Suite struct QRSDetectorTests {
+    @Test func hardSyntheticSet() throws {
+        let detector = QRSDetector()
+        var total = BeatMatch(truePositives: 0, falseNegatives: 0, falsePositives: 0)
+        var missed: [(ventricular: Bool, coupling: Double)] = []
+        for rec in ECGSignalTests.hardSyntheticSet() {
+            let d = try detector.detect(leads: rec.leads, sampleRate: rec.sampleRate)
+            let m = BeatMatch.compare(reference: rec.beats, detected: d.rPeaks, sampleRate: rec.sampleRate)
+            total = total + m
+            for (k, b) in rec.beats.enumerated() where !d.rPeaks.contains(where: { abs($0 - b) <= Int(0.15 * rec.sampleRate) }) {
+                let coupling = k > 0 ? Double(b - rec.beats[k - 1]) / rec.sampleRate : 0
+                missed.append((rec.ventricular[k], coupling))
+            }
+        }
+        print("ECGSignal hard synthetic set: TP \(total.truePositives) FN \(total.falseNegatives) FP \(total.falsePositives) "
+              + "Se \(total.sensitivity!) +P \(total.positivePredictivity!); missed \(missed)")
+        // Measured: Se 457/460 = 99.35%, +P 100%. The three misses are premature ventricular beats 300 ms
+        // after the previous beat at 150 bpm (R-on-T), rejected by the Pan–Tompkins T-wave rule; the issue's
+        // 99.6% goal is therefore not met on this set, and the test pins that behaviour down.
+        #expect(total.sensitivity! >= 0.99)
+        #expect(total.positivePredictivity! >= 0.996)
+        #expect(missed.allSatisfy { $0.ventricular && $0.coupling < 0.36 }, "\(missed)")
+    }
+
+    @Test func syntheticSetMeetsEC57Goal() throws {
+        let detector = QRSDetector()
+        var total = BeatMatch(truePositives: 0, falseNegatives: 0, falsePositives: 0)
+        for rec in syntheticSet() {
+            let d = try detector.detect(leads: rec.leads, sampleRate: rec.sampleRate)
+            let m = BeatMatch.compare(reference: rec.beats, detected: d.rPeaks, sampleRate: rec.sampleRate)
+            #expect(m.falseNegatives + m.falsePositives <= 1, "record fs=\(rec.sampleRate): \(m)")
+            total = total + m
+        }
+        print("ECGSignal synthetic set: TP \(total.truePositives) FN \(total.falseNegatives) FP \(total.falsePositives) "
+              + "Se \(total.sensitivity!) +P \(total.positivePredictivity!)")
+        #expect(total.sensitivity! >= 0.996)
+        #expect(total.positivePredictivity! >= 0.996)
+    }
+
+    @Test func fiducialsLieNearTheRWave() throws {
+        var o = SyntheticECG.Options(); o.seed = 7
+        let rec = SyntheticECG(o)
+        let d = try QRSDetector().detect(leads: rec.leads, sampleRate: rec.sampleRate)
+        #expect(d.rPeaks.count == rec.beats.count)
+        for (r, p) in zip(rec.beats, d.rPeaks) { #expect(abs(r - p) <= Int(0.020 * rec.sampleRate), "ref \(r) got \(p)") }
+    }
+
+    @Test func noisyLeadGetsLowWeightAndInversionDoesNotMatter() throws {
+        var o = SyntheticECG.Options(); o.seed = 11; o.invertedLead = nil
+        let upright = SyntheticECG(o)
+        var flipped = upright.leads
+        flipped[0] = flipped[0].map { -$0 }
+        let a = try QRSDetector().detect(leads: upright.leads, sampleRate: upright.sampleRate)
+        let b = try QRSDetector().detect(leads: flipped, sampleRate: upright.sampleRate)
+        #expect(a.rPeaks == b.rPeaks)
+        #expect(a.leadWeights[5] < 0.5 * a.leadWeights.enumerated().filter { $0.offset != 5 }.map(\.element).min()!)
+    }
+
+    @Test func worksFromOnlyAnInvertedLeadAndANoisyLead() throws {
+        var o = SyntheticECG.Options(); o.seed = 12; o.leadCount = 2; o.invertedLead = 0; o.noisyLead = 1
+        let rec = SyntheticECG(o)
+        let d = try QRSDetector().detect(leads: rec.leads, sampleRate: rec.sampleRate)
+        let m = BeatMatch.compare(reference: rec.beats, detected: d.rPeaks, sampleRate: rec.sampleRate)
+        #expect(m.falseNegatives == 0 && m.falsePositives == 0, "\(m)")
+    }
+
+    @Test func flatRecordGivesNoBeats() throws {
+        let flat = [[Float]](repeating: [Float](repeating: 0.2, count: 5000), count: 3)
+        let d = try QRSDetector().detect(leads: flat, sampleRate: 500)
+        #expect(d.rPeaks.isEmpty)
+        #expect(d.leadWeights == [0, 0, 0])
+    }
+
+    @Test func rejectsMalformedInput() {
+        #expect(throws: ECGSignalError.self) { try QRSDetector().detect(leads: [], sampleRate: 500) }
+        #expect(throws: ECGSignalError.self) { try QRSDetector().detect(leads: [[0, 0], [0]], sampleRate: 500) }
+        #expect(throws: ECGSignalError.self) { try QRSDetector().detect(leads: [[Float](repeating: .nan, count: 600)], sampleRate: 500) }
+        #expect(throws: ECGSignalError.self) { try QRSDetector().detect(leads: [[Float](repeating: 0, count: 100)], sampleRate: 500) }
+    }
+
+    @Test func mitdb208ExcerptIsPlausible() throws {
+        let fx = try Fixtures.load("mitdb208.json", as: MITDBFixture.self)
+        let x = fx.millivolts
+        #expect(x.count == 21600)
+        let d = try QRSDetector().detect(leads: [x], sampleRate: fx.fs)
+        let minutes = Double(x.count) / fx.fs / 60
+        let rate = Double(d.rPeaks.count) / minutes
+        print("ECGSignal mitdb208 first 60 s: \(d.rPeaks.count) beats (\(rate) per minute)")
+        // Record 208 has frequent PVCs and couplets; a 60 s stretch should hold 60–130 beats.
+        #expect(rate >= 60 && rate <= 130)
+        let minGap = zip(d.rPeaks.dropFirst(), d.rPeaks).map { $0 - $1 }.min()!
+        #expect(Double(minGap) / fx.fs >= 0.2)
+        // Agreement with two independent detectors (wfdb-python XQRS and GQRS), matched within 150 ms.
+        // Reviewed by eye (plot of the disagreements): at 44.1 s and 49.15 s this detector finds a small beat
+        // after a large artefact and a wide (ventricular-looking) beat that XQRS and GQRS both miss; XQRS's
+        // 55.19 s detection is a small negative deflection in a noisy stretch. Without annotations none of
+        // the three is proven either way, so only agreement bounds are tested.
+        for (name, other) in [("XQRS", fx.xqrs), ("GQRS", fx.gqrs)] {
+            let m = BeatMatch.compare(reference: other, detected: d.rPeaks, sampleRate: fx.fs)
+            print("ECGSignal mitdb208 vs \(name): \(m) Se \(m.sensitivity!) +P \(m.positivePredictivity!)")
+            #expect(m.sensitivity! >= 0.97 && m.positivePredictivity! >= 0.95, "\(name): \(m)")
+        }
+    }
+}
+
+@Suite struct MITDBRecordTests {
+    @Test func excerptQualityAndIntervalsArePlausible() throws {
+        let fx = try Fixtures.load("mitdb208.json", as: MITDBFixture.self)
+        let q = try SignalQuality.assess(leads: [fx.millivolts], leadNames: ["MLII"], sampleRate: fx.fs)
+        print("ECGSignal mitdb208 quality: \(q.verdict), agreement \(q.detectorAgreement ?? -1), lead \(q.leads[0])")
+        #expect(q.verdict == .assessable)
+        let iv = try #require(try Delineation.measure(leads: [fx.millivolts], beats: q.beats, sampleRate: fx.fs))
+        print("ECGSignal mitdb208 intervals: QRS \(iv.qrsDurationMs) ms, QT \(iv.qtMs) ms")
+        // Plausibility only (no reference intervals): by eye the MLII median beat's QRS spans about
+        // -30...+40 ms around R and the T wave ends near +300 ms at ~110 bpm.
+        #expect(iv.qrsDurationMs >= 45 && iv.qrsDurationMs <= 100)
+        #expect(iv.qtMs >= 270 && iv.qtMs <= 380)
+    }
+}
+
+@Suite struct BeatMatchTests {
+    @Test func countsMatchesMissesAndExtras() {
+        // 360 Hz: tolerance 150 ms = 54 samples.
+        let ref = [100, 400, 700, 1000]
+        let det = [130, 450, 440, 1100, 1500]   // 130 ok, 440 ok (nearer of two), 450 extra, 1100 too far, 1500 extra
+        let m = BeatMatch.compare(reference: ref, detected: det, sampleRate: 360)
+        #expect(m == BeatMatch(truePositives: 2, falseNegatives: 2, falsePositives: 3))
+        #expect(m.sensitivity == 0.5)
+        #expect(m.positivePredictivity == 0.4)
+    }
+
+    @Test func toleranceBoundaryIsInclusive() {
+        let m = BeatMatch.compare(reference: [1000], detected: [1054], sampleRate: 360)
+        #expect(m.truePositives == 1)
+        let n = BeatMatch.compare(reference: [1000], detected: [1055], sampleRate: 360)
+        #expect(n.truePositives == 0 && n.falsePositives == 1 && n.falseNegatives == 1)
+    }
+
+    @Test func emptyInputsGiveUndefinedRatios() {
+        let m = BeatMatch.compare(reference: [], detected: [], sampleRate: 500)
+        #expect(m.sensitivity == nil && m.positivePredictivity == nil)
+        let sum = BeatMatch(truePositives: 9, falseNegatives: 1, falsePositives: 0) + BeatMatch(truePositives: 1, falseNegatives: 0, falsePositives: 2)
+        #expect(sum == BeatMatch(truePositives: 10, falseNegatives: 1, falsePositives: 2))
+    }
+}
