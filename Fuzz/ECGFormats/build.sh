@@ -10,10 +10,13 @@ out="$here/.build"
 mkdir -p "$out"
 sources=("$root"/Sources/ECGFormats/*.swift)
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(WFDBHeader WFDBAnnotation WFDBRecord CSV XML)
+[ ${#targets[@]} -eq 0 ] && targets=(WFDBHeader WFDBAnnotation WFDBRecord CSV XML CardioSoft)
+# ECGFormats imports the DICOM module (for DICOM ECG waveforms): build it first as a separate module.
+swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name DICOM -emit-module -emit-module-path "$out/DICOM.swiftmodule" \
+    -emit-library -static -o "$out/libDICOM.a" "$root"/Sources/DICOM/*.swift 2>&1 | { grep -v "Cannot export local symbol" || true; }
 for target in "${targets[@]}"; do
     echo "building fuzz-$target"
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name ECGFuzz \
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name ECGFuzz -I "$out" -L "$out" -lDICOM \
         "${sources[@]}" "$here/harness/Fuzz$target.swift" -o "$out/fuzz-$target" 2>&1 \
         | { grep -v "Cannot export local symbol" || true; }
 done

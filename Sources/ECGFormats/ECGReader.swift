@@ -8,7 +8,7 @@ public enum ECGReader {
     /// - `.csv`, `.tsv` → CSV;
     /// - text starting `# OpenSignals Text File Format` → OpenSignals (BITalino ECG);
     /// - `.xml` or content starting with `<` → by root element: `RestingECG` → GE MUSE,
-    ///   `AnnotatedECG` → HL7 aECG; `CardiologyXML` (GE CardioSoft) is recognised and refused as unsupported;
+    ///   `AnnotatedECG` → HL7 aECG, `CardiologyXML` → GE CardioSoft (`CardioSoftXMLReader`);
     /// - `.dcm`, or content with the DICOM `DICM` magic at byte 128 (or starting with file meta information)
     ///   → DICOM ECG waveform (`DICOMECGReader`).
     /// - Throws: `ECGFormatError.unknownFormat` for anything else, or the chosen reader's error.
@@ -35,8 +35,7 @@ public enum ECGReader {
             switch root.name {
             case "RestingECG": return try MUSEXMLReader.read(root: root, file: name, options: options)
             case "AnnotatedECG": return try HL7aECGReader.read(root: root, file: name)
-            case "CardiologyXML":
-                throw ECGFormatError.unsupported(file: name, feature: "GE CardioSoft XML (CardiologyXML)")
+            case "CardiologyXML": return try CardioSoftXMLReader.read(root: root, file: name, options: options)
             default:
                 throw ECGFormatError.unknownFormat(file: name, detail: "XML root element '\(root.name)'")
             }

@@ -175,6 +175,8 @@ public enum ECGSourceFormat: String, Codable, Sendable, Equatable {
     case csv
     /// GE MUSE resting ECG XML (`RestingECG`).
     case museXML
+    /// GE CardioSoft resting ECG XML (`CardiologyXML`, as UK Biobank distributes it).
+    case cardioSoftXML
     /// HL7 v3 annotated ECG (`AnnotatedECG`).
     case hl7aECG
     /// PLUX OpenSignals text export (BITalino).
