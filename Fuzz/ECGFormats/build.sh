@@ -10,7 +10,7 @@ out="$here/.build"
 mkdir -p "$out"
 sources=("$root"/Sources/ECGFormats/*.swift)
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(WFDBHeader WFDBAnnotation WFDBRecord CSV XML CardioSoft)
+[ ${#targets[@]} -eq 0 ] && targets=(WFDBHeader WFDBAnnotation WFDBRecord CSV XML CardioSoft DICOMECG)
 # ECGFormats imports the DICOM module (for DICOM ECG waveforms): build it first as a separate module.
 swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name DICOM -emit-module -emit-module-path "$out/DICOM.swiftmodule" \
     -emit-library -static -o "$out/libDICOM.a" "$root"/Sources/DICOM/*.swift 2>&1 | { grep -v "Cannot export local symbol" || true; }
