@@ -19,6 +19,8 @@ public struct QuestionAnalysis: Sendable {
         /// Whether the person has a condition ("Do I have cancer?"): a screening result cannot say; the
         /// answer is "cannot tell you that" with what the finding does not mean.
         case diagnosis
+        /// A value the findings measured ("What was my heart rate?"): answered with the measurement.
+        case measurement
     }
 
     /// The question.
@@ -36,6 +38,8 @@ public struct QuestionAnalysis: Sendable {
     public let answerable: Bool
     /// Conditions the question names that the findings do not cover.
     public let uncoveredConditions: [String]
+    /// Measurements of the findings the question asks about (topic `.measurement`).
+    public let measurements: [FindingMeasurement]
     /// What the findings looked at (for the "cannot tell you" reason), in each voice.
     private let coveredClinician: [String]
     private let coveredPatient: [String]
@@ -66,6 +70,8 @@ public struct QuestionAnalysis: Sendable {
                     "does it mean i had", "did the patient have", "has the patient had", "was it a", "was this a"]
                     .contains(where: { lower.hasPrefix($0) }) {
             topic = .diagnosis
+        } else if !Self.askedMeasurements(lower, in: request.findings).isEmpty {
+            topic = .measurement
         } else if has(["sure", "confirm", "confirmed", "certain", "check", "tests", "test", "prove", "know for"]) {
             topic = .confirm
         } else if has(["next", "now what", "what now", "do now", "happen", "should i do", "what do i do",
@@ -108,6 +114,7 @@ public struct QuestionAnalysis: Sendable {
         }
         self.entry = entry
         self.finding = entry.flatMap { e in request.findings.first { e.codes.contains($0.code) } }
+        measurements = topic == .measurement ? Self.askedMeasurements(lower, in: request.findings) : []
         answerable = entry != nil && uncoveredConditions.isEmpty && ![.treatment, .prognosis, .diagnosis].contains(topic)
     }
 
@@ -123,6 +130,9 @@ public struct QuestionAnalysis: Sendable {
             case (.indeterminate, .patient): parts.append("The computer check could not tell either way about \(voice.name).")
             case (.indeterminate, .clinician): parts.append("\(voice.name): indeterminate.")
             }
+        }
+        if topic == .measurement {
+            return measurements.map { Self.sentence(for: $0, audience: audience) }.joined(separator: " ")
         }
         switch topic {
         case .confirm: parts.append(voice.howConfirmed ?? voice.whatNext)
@@ -236,4 +246,70 @@ enum TextScan {
     }
 
     static func containsPhrase(_ text: String, _ phrase: String) -> Bool { !phraseRanges(text, phrase).isEmpty }
+}
+
+
+extension QuestionAnalysis {
+    /// Lay and clinical words for measurements, and the fragment of a measurement name each one selects.
+    static let measurementWords: [(words: [String], nameFragment: String)] = [
+        (["heart rate", "pulse", "rate", "how fast"], "rate"),
+        (["qtc", "qt interval", "qt"], "qt"),
+        (["qrs"], "qrs"),
+        (["pr interval"], "pr"),
+        (["axis"], "axis"),
+        (["how big", "how large", "size", "diameter"], "diameter"),
+    ]
+
+    /// The findings' measurements that the question asks about, by lay word or by the measurement's name.
+    static func askedMeasurements(_ lower: String, in findings: [Finding]) -> [FindingMeasurement] {
+        let all = findings.flatMap(\.measurements)
+        var result: [FindingMeasurement] = []
+        for m in all {
+            let name = m.name.lowercased()
+            let spaced = humanName(m.name)
+            let byWord = measurementWords.contains { entry in
+                name.contains(entry.nameFragment) && entry.words.contains { TextScan.containsPhrase(lower, $0) }
+            }
+            if (byWord || TextScan.containsPhrase(lower, spaced)) && !result.contains(where: { $0.name == m.name }) {
+                result.append(m)
+            }
+        }
+        return result
+    }
+
+    /// "ventricularRate" → "ventricular rate"; "QTc" stays "qtc".
+    static func humanName(_ name: String) -> String {
+        var out = ""
+        for (i, c) in name.enumerated() {
+            if c.isUppercase, i > 0, let prev = out.last, prev.isLowercase { out.append(" ") }
+            out.append(c)
+        }
+        return out.lowercased()
+    }
+
+    /// One plain sentence stating a measured value (and the acquiring device's own value for clinicians).
+    static func sentence(for m: FindingMeasurement, audience: Audience) -> String {
+        let value = m.value == m.value.rounded() ? String(Int(m.value)) : String(format: "%.1f", m.value)
+        let name = humanName(m.name)
+        switch audience {
+        case .patient:
+            let unit: String
+            switch m.unit {
+            case "/min": unit = "beats per minute"
+            case "ms": unit = "milliseconds"
+            case "mm": unit = "millimetres"
+            case "deg": unit = "degrees"
+            default: unit = m.unit
+            }
+            let label = name.contains("rate") ? "heart rate" : name
+            return "Your \(label) on this recording was \(value) \(unit)."
+        case .clinician:
+            var s = "\(name): \(value) \(m.unit)"
+            if let r = m.reference {
+                let rv = r.value == r.value.rounded() ? String(Int(r.value)) : String(format: "%.1f", r.value)
+                s += " (\(r.source): \(rv) \(m.unit))"
+            }
+            return s + "."
+        }
+    }
 }

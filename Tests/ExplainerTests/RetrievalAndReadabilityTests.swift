@@ -103,6 +103,18 @@ import Testing
         #expect(answer.text.contains(reason), "\(answer.text)")
     }
 
+    @Test func aQuestionAboutAMeasuredValueIsAnsweredWithTheMeasurement() async throws {
+        let patient = await Explainer.explain(try Fixtures.request("afib", .patient, question: "What is my heart rate?"))
+        let p = try #require(patient.question)
+        #expect(p.answerable)
+        #expect(p.text == "Your heart rate on this recording was 112 beats per minute.")
+        let clinician = await Explainer.explain(try Fixtures.request("afib", .clinician, question: "What was the ventricular rate?"))
+        #expect(clinician.question?.text == "ventricular rate: 112 /min (acquiring device: 114 /min).")
+        // A measurement the findings do not carry is not invented.
+        let none = await Explainer.explain(try Fixtures.request("afib", .patient, question: "What was my QRS duration?"))
+        #expect(none.question?.text.contains("112") == false)
+    }
+
     @Test func aGeneralQuestionIsAboutThePositiveFinding() async throws {
         let explanation = await Explainer.explain(try Fixtures.request("afib", .patient, question: "What happens next?"))
         let answer = try #require(explanation.question)
