@@ -308,24 +308,6 @@ public enum Convolution {
         }
     }
 
-    /// Adds per-channel bias and an optional residual, then applies the activation, in place over [N, M, area].
-    @usableFromInline
-    static func epilogue(_ y: UnsafeMutablePointer<Float>, n: Int, channels: Int, area: Int,
-                         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, activation: Activation) {
-        let planes = n * channels
-        TensorThreads.parallelFor(planes, minimumPerThread: max(1, 16384 / max(area, 1))) { plane in
-            let yp = y + plane * area
-            let bv: Float = bias.map { $0[plane % channels] } ?? 0
-            if let residual {
-                let rp = residual + plane * area
-                for i in 0..<area { yp[i] += bv + rp[i] }
-            } else if bias != nil {
-                for i in 0..<area { yp[i] += bv }
-            }
-            activation.applyInPlace(yp, count: area)
-        }
-    }
-
     /// Unfolds output positions `start ..< start + count` (row-major over OH×OW) of one group's input
     /// [Cg, H, W] into columns [Cg·kH·kW, count].
     @usableFromInline
@@ -378,25 +360,16 @@ public enum Convolution {
         let outShape = p.convOutputShape(input: x.shape, outChannels: weight.shape[0])
         if let bias { precondition(bias.count == weight.shape[0], "Conv: bias \(bias.shape) does not match \(weight.shape[0]) filters") }
         if let residual { precondition(residual.shape == outShape, "Conv: residual \(residual.shape) does not match output \(outShape)") }
-        var out = Tensor(shape: outShape)
         let threads = TensorThreads.plannedMaximum
         var ws = [Float](repeating: 0, count: max(1, workspaceCount(input: x.shape, weight: weight.shape, p, threads: threads)))
-        x.storage.withUnsafeBufferPointer { px in
-            weight.storage.withUnsafeBufferPointer { pw in
-                withOptionalPointer(bias?.storage) { pb in
-                    withOptionalPointer(residual?.storage) { pr in
-                        ws.withUnsafeMutableBufferPointer { pws in
-                            out.storage.withUnsafeMutableBufferPointer { py in
-                                conv(px.baseAddress!, shape: x.shape, weight: pw.baseAddress!, weightShape: weight.shape,
-                                     bias: pb, p, activation: activation, residual: pr,
-                                     workspace: pws.baseAddress!, workspaceThreads: threads, into: py.baseAddress!)
-                            }
-                        }
-                    }
-                }
-            }
+        return kernelOutput(shape: outShape) { y in
+            withReadPointer(x) { px in withReadPointer(weight) { pw in
+                withOptionalReadPointer(bias) { pb in withOptionalReadPointer(residual) { pr in
+                    conv(px, shape: x.shape, weight: pw, weightShape: weight.shape, bias: pb, p, activation: activation,
+                         residual: pr, workspace: &ws, workspaceThreads: threads, into: y)
+                } }
+            } }
         }
-        return out
     }
 
     // MARK: ConvTranspose
@@ -452,7 +425,8 @@ public enum Convolution {
                 col2im(UnsafePointer(workspace), g, channels: mg, into: yb + grp * mg * outArea)
             }
         }
-        epilogue(y, n: shape[0], channels: m, area: outArea, bias: bias, residual: nil, activation: activation)
+        Epilogue(y: y, bias: bias, residual: nil, activation: activation, channels: m)
+            .apply(offset: 0, rows: shape[0] * m, columns: outArea, stride: outArea, channel0: 0, parallel: true)
     }
 
     /// Scatter-adds columns [channels·kH·kW, OH·OW] back into an image [channels, H, W] (the adjoint of im2col).
@@ -484,21 +458,13 @@ public enum Convolution {
         checkConvTranspose(input: x.shape, weight: weight.shape, p)
         let m = convTransposeOutChannels(weight: weight.shape, group: p.group)
         if let bias { precondition(bias.count == m, "ConvTranspose: bias \(bias.shape) does not match \(m) output channels") }
-        var out = Tensor(shape: p.convTransposeOutputShape(input: x.shape, outChannels: m))
         var ws = [Float](repeating: 0, count: max(1, convTransposeWorkspaceCount(input: x.shape, weight: weight.shape, p)))
-        x.storage.withUnsafeBufferPointer { px in
-            weight.storage.withUnsafeBufferPointer { pw in
-                withOptionalPointer(bias?.storage) { pb in
-                    ws.withUnsafeMutableBufferPointer { pws in
-                        out.storage.withUnsafeMutableBufferPointer { py in
-                            convTranspose(px.baseAddress!, shape: x.shape, weight: pw.baseAddress!, weightShape: weight.shape,
-                                          bias: pb, p, activation: activation, workspace: pws.baseAddress!, into: py.baseAddress!)
-                        }
-                    }
-                }
-            }
+        return kernelOutput(shape: p.convTransposeOutputShape(input: x.shape, outChannels: m)) { y in
+            withReadPointer(x) { px in withReadPointer(weight) { pw in withOptionalReadPointer(bias) { pb in
+                convTranspose(px, shape: x.shape, weight: pw, weightShape: weight.shape, bias: pb, p,
+                              activation: activation, workspace: &ws, into: y)
+            } } }
         }
-        return out
     }
 
     // MARK: Batch-norm folding
@@ -545,11 +511,4 @@ public enum Convolution {
             }
         }
     }
-}
-
-/// Calls `body` with a pointer to the array's storage, or with nil when there is no array.
-@inlinable
-func withOptionalPointer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    if let array { return array.withUnsafeBufferPointer { body($0.baseAddress) } }
-    return body(nil)
 }

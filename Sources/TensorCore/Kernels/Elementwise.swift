@@ -219,6 +219,13 @@ func withReadPointer<R>(_ t: Tensor, _ body: (UnsafePointer<Float>) -> R) -> R {
     }
 }
 
+/// `withReadPointer` for an optional tensor: `body` gets nil when there is none (optional bias, residual…).
+@inline(__always)
+func withOptionalReadPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let t else { return body(nil) }
+    return withReadPointer(t) { body($0) }
+}
+
 /// A zero-filled tensor of `shape` whose elements `body` writes; `body` is skipped when it is empty.
 @inline(__always)
 func kernelOutput(shape: [Int], _ body: (UnsafeMutablePointer<Float>) -> Void) -> Tensor {

@@ -56,18 +56,13 @@ public enum Normalization {
         let b = bias.map { expanded($0, to: normalized, "bias", xShape: x.shape, axis: axis) }
         return kernelOutput(shape: x.shape) { y in
             withReadPointer(x) { px in
-                withOptionalPointer(g) { pg in
-                    withOptionalPointer(b) { pb in
+                withOptionalReadPointer(g) { pg in
+                    withOptionalReadPointer(b) { pb in
                         layerNorm(px, shape: x.shape, axis: ax, epsilon: epsilon, scale: pg, bias: pb, into: y)
                     }
                 }
             }
         }
-    }
-
-    private static func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-        guard let t else { return body(nil) }
-        return withReadPointer(t) { body($0) }
     }
 
     /// Inference BatchNormalization over channel axis 1 of [N, C, ...].
