@@ -86,10 +86,3 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// Carries a value into a concurrent closure when the caller guarantees the accesses are disjoint.
-@usableFromInline
-struct UncheckedSendableBox<T>: @unchecked Sendable {
-    @usableFromInline let value: T
-    @usableFromInline init(_ value: T) { self.value = value }
-}

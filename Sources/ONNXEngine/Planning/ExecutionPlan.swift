@@ -50,10 +50,7 @@ final class ExecutionPlan {
 
     /// Copies inputs in, runs every step, and copies outputs out.
     func run(_ inputs: [String: Tensor]) -> [String: Tensor] {
-        for slot in inputSlots {
-            let t = inputs[slot.name]!
-            t.storage.withUnsafeBufferPointer { slot.pointer.update(from: $0.baseAddress!, count: slot.count) }
-        }
+        copyIn(inputs)
         for step in steps { step() }
         var result: [String: Tensor] = [:]
         for o in outputSlots {
@@ -67,20 +64,20 @@ final class ExecutionPlan {
         return result
     }
 
-    /// Runs once more and returns the wall time of each step in seconds (for `model bench --profile`).
+    /// Runs the plan once and returns the wall time of each step in seconds (for `model bench --profile`).
     func profile(_ inputs: [String: Tensor]) -> [Double] {
-        _ = run(inputs)
-        for slot in inputSlots {
-            let t = inputs[slot.name]!
-            t.storage.withUnsafeBufferPointer { slot.pointer.update(from: $0.baseAddress!, count: slot.count) }
-        }
-        var times: [Double] = []
-        for step in steps {
+        copyIn(inputs)
+        return steps.map { step in
             let t0 = DispatchTime.now().uptimeNanoseconds
             step()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         }
-        return times
+    }
+
+    private func copyIn(_ inputs: [String: Tensor]) {
+        for slot in inputSlots {
+            inputs[slot.name]!.storage.withUnsafeBufferPointer { slot.pointer.update(from: $0.baseAddress!, count: slot.count) }
+        }
     }
 
     /// Output shapes by name.
@@ -202,7 +199,6 @@ struct Planner {
     private let box = AbsorbBox()
     private var consumers: [String: [Int]] = [:]
     private var graphOutputs: Set<String> = []
-    private var nodeIndex = 0
 
     /// Reference-typed so that the non-mutating `absorb` of `PlanningContext` can record.
     final class AbsorbBox { var absorbed: Set<Int> = [] }
@@ -237,7 +233,6 @@ struct Planner {
             values[name] = Operand(name: name, shape: c.shape, type: c.elementType, constant: c, ref: nil)
         }
         for (i, node) in model.executionNodes.enumerated() {
-            nodeIndex = i
             if box.absorbed.contains(i) { continue }
             try lower(node)
         }
@@ -301,11 +296,6 @@ struct Planner {
             }
             steps.append(Step(compute: compute, outputBuffers: outBuffers))
         }
-    }
-
-    /// Later reads extend a buffer's life; aliases share the buffer, so reading through one counts.
-    mutating func noteUse(_ ref: TensorRef?) {
-        if case .buffer(let id)? = ref { buffers[id].lastUse = max(buffers[id].lastUse, steps.count) }
     }
 
     private mutating func constantID(_ name: String, _ c: ConstantValue) -> Int {
