@@ -28,16 +28,7 @@ public struct ModelInspection: Sendable {
 
     /// Reads the file; throws only when it is not an ONNX model at all (unreadable, truncated, no graph).
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ONNXError.unreadableFile(path: url.path, reason: (error as NSError).localizedDescription)
-        }
-        let proto: Onnx_ModelProto
-        do { proto = try Onnx_ModelProto(serializedBytes: data) } catch {
-            // Let the full loader phrase the protobuf error.
-            _ = try ONNXModel(serializedData: data, path: url.path)
-            throw ONNXError.malformedModel(path: url.path, reason: "\(error)")
-        }
+        let proto = try ONNXModel.decode(try ONNXModel.readFile(url), path: url.path)
         path = url.path
         producer = [proto.producerName, proto.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         irVersion = Int(proto.irVersion)
@@ -61,7 +52,7 @@ public struct ModelInspection: Sendable {
         parameterCount = g.initializer.filter { $0.dataType == 1 || $0.dataType == 11 || $0.dataType == 10 }
             .reduce(0) { $0 + Tensor.elementCount($1.dims.map { Int($0) }) }
         do {
-            model = try ONNXModel(serializedData: data, path: url.path)
+            model = try ONNXModel(proto: proto, path: url.path)
             loadError = nil
         } catch {
             model = nil

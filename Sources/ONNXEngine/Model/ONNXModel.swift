@@ -42,21 +42,28 @@ public struct ONNXModel: Sendable {
 
     /// Loads and validates the model stored at `url`.
     public init(contentsOf url: URL) throws {
-        let data: Data
+        try self.init(serializedData: try ONNXModel.readFile(url), path: url.path)
+    }
+
+    /// The file's bytes, or `ONNXError.unreadableFile` naming it.
+    static func readFile(_ url: URL) throws -> Data {
         do {
-            data = try Data(contentsOf: url)
+            return try Data(contentsOf: url)
         } catch {
             throw ONNXError.unreadableFile(path: url.path, reason: (error as NSError).localizedDescription)
         }
-        try self.init(serializedData: data, path: url.path)
     }
 
     /// Parses and validates a serialized ModelProto; `path` is used in messages only.
     public init(serializedData data: Data, path: String = "<memory>") throws {
+        try self.init(proto: try ONNXModel.decode(data, path: path), path: path)
+    }
+
+    /// Decodes the protobuf, turning decoder failures into `ONNXError.malformedModel` with a readable reason.
+    static func decode(_ data: Data, path: String) throws -> Onnx_ModelProto {
         if data.isEmpty { throw ONNXError.malformedModel(path: path, reason: "the file is empty") }
-        let proto: Onnx_ModelProto
         do {
-            proto = try Onnx_ModelProto(serializedBytes: data)
+            return try Onnx_ModelProto(serializedBytes: data)
         } catch let e as BinaryDecodingError {
             let reason: String
             switch e {
@@ -70,6 +77,10 @@ public struct ONNXModel: Sendable {
         } catch {
             throw ONNXError.malformedModel(path: path, reason: "protobuf decoding failed (\(error))")
         }
+    }
+
+    /// Validates a decoded model (see the type's documentation).
+    init(proto: Onnx_ModelProto, path: String) throws {
         guard proto.hasGraph, !proto.graph.node.isEmpty || !proto.graph.output.isEmpty else {
             throw ONNXError.malformedModel(path: path, reason: "it has no graph (is this an ONNX model file?)")
         }
