@@ -104,7 +104,7 @@ let package = Package(
 
         // MARK: Tests (mirror Sources)
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "ONNXEngineTests", dependencies: ["ONNXEngine", "TensorCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "ONNXEngineTests", dependencies: ["ONNXEngine", "TensorCore", "VigilBench"], exclude: ["Fixtures"]),
         .testTarget(name: "DetectorKitTests", dependencies: ["DetectorKit"], exclude: ["Golden"]),
         .testTarget(name: "ExplainerTests", dependencies: ["Explainer", "DetectorKit"], exclude: ["Fixtures"]),
         .testTarget(name: "ContentHashTests", dependencies: ["ContentHash"]),
