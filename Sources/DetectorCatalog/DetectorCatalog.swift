@@ -6,15 +6,15 @@ import Foundation
 /// DetectorKit stay untouched.
 ///
 /// ```swift
-/// let registry = try DetectorCatalog.registry(models: URL(fileURLWithPath: "Models"))
+/// let registry = try DetectorCatalog.registry()
 /// print(registry.report())
 /// ```
 public enum DetectorCatalog {
-    /// Builds the registry. `models` is the folder holding each detector's weights and model card.
+    /// Builds the registry of the shipped detectors.
     ///
-    /// The ECG and CT detectors are added by their issues; until then the catalog is empty and says so.
-    public static func registry(models: URL) throws -> DetectorRegistry {
-        _ = models
-        return DetectorRegistry()
+    /// No detector ships yet: the ECG and CT detectors are added by their issues (each with the folder of
+    /// its weights and model card), so today's registry is empty and `report()` says so.
+    public static func registry() throws -> DetectorRegistry {
+        DetectorRegistry()
     }
 }

@@ -35,6 +35,6 @@ struct DemoCommand: ParsableCommand {
             print("  \(format(ms, 1)) ms (first run, \(TensorThreads.count) threads)")
         }
         print("")
-        try ModelsCommand.printDetectors(models: base.appendingPathComponent("Models").path)
+        try ModelsCommand.printDetectors()
     }
 }
