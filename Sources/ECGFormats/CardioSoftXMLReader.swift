@@ -29,9 +29,7 @@ public enum CardioSoftXMLReader {
     /// Reads the CardioSoft XML file at `url`.
     /// - Throws: `ECGFormatError` naming the file and the defect.
     public static func read(url: URL, options: ECGReadOptions = .init()) throws -> ECGRecord {
-        let data = try readFileBytes(url, maxBytes: options.maxFileBytes)
-        let root = try XMLTree.parse(data, file: url.lastPathComponent)
-        return try read(root: root, file: url.lastPathComponent, options: options)
+        try read(root: try XMLTree.document(at: url, maxBytes: options.maxFileBytes), file: url.lastPathComponent, options: options)
     }
 
     /// Parses CardioSoft XML bytes; `file` names the source in errors.
@@ -41,9 +39,7 @@ public enum CardioSoftXMLReader {
     }
 
     static func read(root: XMLElement, file: String, options: ECGReadOptions) throws -> ECGRecord {
-        guard root.name == "CardiologyXML" else {
-            throw ECGFormatError.malformedXML(file: file, reason: "root element is \(root.name), expected CardiologyXML")
-        }
+        try XMLTree.requireRoot(root, "CardiologyXML", file: file)
         var notes: [String] = []
         guard let strip = root.child("StripData") else {
             throw ECGFormatError.malformedXML(file: file, reason: "no StripData element (rhythm strip)")

@@ -14,8 +14,7 @@ import Foundation
 public enum HL7aECGReader {
     /// Reads the aECG file at `url`.
     public static func read(url: URL, options: ECGReadOptions = .init()) throws -> ECGRecord {
-        let data = try readFileBytes(url, maxBytes: options.maxFileBytes)
-        return try read(root: try XMLTree.parse(data, file: url.lastPathComponent), file: url.lastPathComponent)
+        try read(root: try XMLTree.document(at: url, maxBytes: options.maxFileBytes), file: url.lastPathComponent)
     }
 
     /// Parses aECG bytes.
@@ -24,9 +23,7 @@ public enum HL7aECGReader {
     }
 
     static func read(root: XMLElement, file: String) throws -> ECGRecord {
-        guard root.name == "AnnotatedECG" else {
-            throw ECGFormatError.malformedXML(file: file, reason: "root element is \(root.name), expected AnnotatedECG")
-        }
+        try XMLTree.requireRoot(root, "AnnotatedECG", file: file)
         var notes: [String] = []
         if root.namespace != "urn:hl7-org:v3" {
             notes.append("root element not in namespace urn:hl7-org:v3")

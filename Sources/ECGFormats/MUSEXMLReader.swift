@@ -25,9 +25,7 @@ public enum MUSEXMLReader {
 
     /// Reads the MUSE XML file at `url`.
     public static func read(url: URL, options: ECGReadOptions = .init()) throws -> ECGRecord {
-        let data = try readFileBytes(url, maxBytes: options.maxFileBytes)
-        let root = try XMLTree.parse(data, file: url.lastPathComponent)
-        return try read(root: root, file: url.lastPathComponent, options: options)
+        try read(root: try XMLTree.document(at: url, maxBytes: options.maxFileBytes), file: url.lastPathComponent, options: options)
     }
 
     /// Parses MUSE XML bytes.
@@ -36,9 +34,7 @@ public enum MUSEXMLReader {
     }
 
     static func read(root: XMLElement, file: String, options: ECGReadOptions) throws -> ECGRecord {
-        guard root.name == "RestingECG" else {
-            throw ECGFormatError.malformedXML(file: file, reason: "root element is \(root.name), expected RestingECG")
-        }
+        try XMLTree.requireRoot(root, "RestingECG", file: file)
         var notes: [String] = []
         var rhythm: ECGWaveform?
         var median: ECGWaveform?

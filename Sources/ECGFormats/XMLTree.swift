@@ -47,6 +47,18 @@ final class XMLElement {
 enum XMLTree {
     static let maxDepth = 256
 
+    /// Reads and parses the XML file at `url` (at most `maxBytes`); readers check the root element.
+    static func document(at url: URL, maxBytes: Int) throws -> XMLElement {
+        try parse(try readFileBytes(url, maxBytes: maxBytes), file: url.lastPathComponent)
+    }
+
+    /// Throws `malformedXML` naming both elements when `element` is not the expected root.
+    static func requireRoot(_ element: XMLElement, _ name: String, file: String) throws {
+        guard element.name == name else {
+            throw ECGFormatError.malformedXML(file: file, reason: "root element is \(element.name), expected \(name)")
+        }
+    }
+
     /// Parses `data` into a tree. External entities are not resolved.
     /// - Throws: `ECGFormatError.malformedXML` with the parser's line and message.
     static func parse(_ input: Data, file: String) throws -> XMLElement {
