@@ -55,6 +55,7 @@ public struct QuestionAnalysis: Sendable {
         ranked = ranking.map { knowledge.entries[$0.index].id }
 
         func has(_ words: [String]) -> Bool { words.contains { TextScan.containsPhrase(lower, $0) } }
+        let asked = Self.askedMeasurements(lower, in: request.findings)
         if has(["medicine", "medicines", "medication", "medications", "drug", "drugs", "dose", "dosage", "pill",
                 "pills", "treatment", "treat", "treated", "surgery", "operation", "cure", "prescribe",
                 "blood thinner", "blood thinners", "pacemaker", "defibrillator", "ablation", "cardioversion",
@@ -70,7 +71,7 @@ public struct QuestionAnalysis: Sendable {
                     "does it mean i had", "did the patient have", "has the patient had", "was it a", "was this a"]
                     .contains(where: { lower.hasPrefix($0) }) {
             topic = .diagnosis
-        } else if !Self.askedMeasurements(lower, in: request.findings).isEmpty {
+        } else if !asked.isEmpty {
             topic = .measurement
         } else if has(["sure", "confirm", "confirmed", "certain", "check", "tests", "test", "prove", "know for"]) {
             topic = .confirm
@@ -114,7 +115,7 @@ public struct QuestionAnalysis: Sendable {
         }
         self.entry = entry
         self.finding = entry.flatMap { e in request.findings.first { e.codes.contains($0.code) } }
-        measurements = topic == .measurement ? Self.askedMeasurements(lower, in: request.findings) : []
+        measurements = topic == .measurement ? asked : []
         answerable = entry != nil && uncoveredConditions.isEmpty && ![.treatment, .prognosis, .diagnosis].contains(topic)
     }
 
