@@ -78,8 +78,32 @@ let package = Package(
         // MARK: The detector plug-in contract
         .target(name: "DetectorKit", dependencies: ["ContentHash"]),
 
+        // MARK: The built-in input kinds (ECGRecord, CTStudy) as DetectorKit inputs
+        .target(name: "DetectorInputs", dependencies: ["DetectorKit", "ECGFormats", "ImagingFormats"]),
+
+        // MARK: Pictures (PNG writing, raster drawing) shared by the ECG plot and the CT overlays
+        .target(name: "Rendering", dependencies: ["CPNG"]),
+
+        // MARK: Synthetic data generators shared by tests, benchmarks, batch runs and training
+        .target(name: "ECGSynth", dependencies: ["ECGFormats"]),
+        .target(name: "CTSynth", dependencies: ["ImagingFormats", "Rendering", "DICOM"]),
+
+        // MARK: The ECG detectors (rhythm rules from measurements; CNN findings from an ONNX model + card)
+        .target(
+            name: "ECGDetectors",
+            dependencies: ["DetectorKit", "DetectorInputs", "ECGFormats", "ECGSignal", "ONNXEngine", "TensorCore", "ContentHash"]
+        ),
+        // MARK: The standard 12-lead ECG plot
+        .target(name: "ECGPlot", dependencies: ["Rendering", "ECGFormats", "ECGSignal", "DetectorKit"]),
+
+        // MARK: The pancreatic CT scorer (intended-use checks, localisation, lesion score, saliency overlays)
+        .target(
+            name: "CTDetector",
+            dependencies: ["DetectorKit", "DetectorInputs", "ImagingFormats", "ONNXEngine", "TensorCore", "Rendering", "ContentHash"]
+        ),
+
         // MARK: The detectors Vigil ships, assembled into one registry
-        .target(name: "DetectorCatalog", dependencies: ["DetectorKit"]),
+        .target(name: "DetectorCatalog", dependencies: ["DetectorKit", "ECGDetectors", "CTDetector"]),
 
         // MARK: Explanations of findings (template / OpenAI-compatible backends, claim checker)
         .target(name: "Explainer", dependencies: ["DetectorKit", "ContentHash"]),
@@ -90,6 +114,16 @@ let package = Package(
             dependencies: ["DetectorKit", "ContentHash", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
+        // MARK: Cardiology batch scoring and radiology worklist tagging (on the store and the registry)
+        .target(
+            name: "BatchScoring",
+            dependencies: ["DetectorKit", "DetectorInputs", "FindingsStore", "ECGFormats", "ImagingFormats", "ContentHash"]
+        ),
+        // MARK: Standard outputs: FHIR R4 JSON and CSV from stored findings
+        .target(name: "FHIRExport", dependencies: ["DetectorKit", "FindingsStore"]),
+        // MARK: Explanations of stored findings, with each request kept in the audit log
+        .target(name: "ExplainerStore", dependencies: ["Explainer", "FindingsStore", "DetectorKit"]),
+
         // MARK: Benchmarks (library so the CLI stays a thin shell)
         .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine"]),
 
@@ -98,6 +132,8 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench", "Explainer", "ImagingFormats", "ECGFormats",
+                "DetectorInputs", "Rendering", "ECGSynth", "CTSynth", "ECGSignal", "ECGDetectors", "ECGPlot", "CTDetector",
+                "FindingsStore", "BatchScoring", "FHIRExport", "ExplainerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -113,5 +149,24 @@ let package = Package(
         .testTarget(name: "ECGFormatsTests", dependencies: ["ECGFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "ECGSignalTests", dependencies: ["ECGSignal"], exclude: ["Fixtures"]),
         .testTarget(name: "FindingsStoreTests", dependencies: ["FindingsStore", "DetectorKit"]),
+        .testTarget(name: "DetectorInputsTests", dependencies: ["DetectorInputs", "DetectorKit", "ECGFormats", "ImagingFormats"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "ImagingFormats"], exclude: ["Fixtures"]),
+        .testTarget(name: "ECGSynthTests", dependencies: ["ECGSynth", "ECGFormats", "ECGSignal"], exclude: ["Fixtures"]),
+        .testTarget(name: "CTSynthTests", dependencies: ["CTSynth", "ImagingFormats"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ECGDetectorsTests",
+            dependencies: ["ECGDetectors", "DetectorInputs", "DetectorKit", "ECGFormats", "ECGSignal", "ECGSynth", "ONNXEngine"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "ECGPlotTests", dependencies: ["ECGPlot", "ECGFormats", "Rendering", "ImagingFormats"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CTDetectorTests",
+            dependencies: ["CTDetector", "DetectorInputs", "DetectorKit", "ImagingFormats", "CTSynth", "ONNXEngine"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "BatchScoringTests",
+            dependencies: ["BatchScoring", "DetectorKit", "DetectorInputs", "FindingsStore", "ECGFormats", "ECGSynth"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "FindingsStore", "DetectorKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "ExplainerStoreTests", dependencies: ["ExplainerStore", "Explainer", "FindingsStore", "DetectorKit"]),
     ]
 )

@@ -373,6 +373,9 @@ public enum OutputKind: String, Sendable, Hashable, Codable, CaseIterable {
     case logits
     /// Probabilities already; temperature (when ≠ 1) is applied on the logit scale.
     case probabilities
+    /// Per-pixel (or per-sample) logits of a segmentation, one channel per label along axis 1
+    /// (`[batch, labels, …spatial]`); probability = sigmoid(logit / temperature), thresholded per label.
+    case maskLogits = "mask_logits"
 }
 
 /// One model output: tensor name, what it holds, and one label per position along its last axis.
@@ -451,7 +454,7 @@ public struct OutputLabel: Sendable, Hashable, Codable {
     /// caller must abstain rather than report it).
     public func calibratedProbability(raw: Double, kind: OutputKind) -> Double {
         switch kind {
-        case .logits:
+        case .logits, .maskLogits:
             return Self.sigmoid(raw / temperature)
         case .probabilities:
             if temperature == 1 || raw.isNaN { return raw.isNaN ? raw : min(1, max(0, raw)) }

@@ -8,7 +8,7 @@ import TensorCore
 struct CTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ct", abstract: "CT studies: read and convert (scoring comes with the CT detector).",
-        subcommands: [Convert.self])
+        subcommands: [Convert.self, CTScoreCommand.self])
 
     struct Convert: ParsableCommand {
         static let configuration = CommandConfiguration(

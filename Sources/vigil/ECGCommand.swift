@@ -7,7 +7,7 @@ import TensorCore
 struct ECGCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ecg", abstract: "ECG records: read and convert (scoring comes with the ECG detector).",
-        subcommands: [Convert.self])
+        subcommands: [Convert.self, ECGScoreCommand.self, ECGEvalCommand.self, ECGPlotCommand.self])
 
     struct Convert: ParsableCommand {
         static let configuration = CommandConfiguration(

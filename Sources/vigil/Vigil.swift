@@ -9,7 +9,7 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Vigil: disease-detection specialist models on one tensor core.",
         discussion: "Research software. Models trained on synthetic data say so in their model cards; no output is a diagnosis.",
-        subcommands: [ModelsCommand.self, ModelCommand.self, ECGCommand.self, CTCommand.self, ExplainCommand.self, BenchCommand.self, DemoCommand.self])
+        subcommands: [ModelsCommand.self, ModelCommand.self, ECGCommand.self, CTCommand.self, ExplainCommand.self, SynthCommand.self, BatchCommand.self, WorklistCommand.self, ExportCommand.self, BenchCommand.self, DemoCommand.self])
 }
 
 /// Options every compute command takes.

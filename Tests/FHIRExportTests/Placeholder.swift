@@ -1,0 +1,1 @@
+import Testing  // placeholder: replaced by the module's first real tests
