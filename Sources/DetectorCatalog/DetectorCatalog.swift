@@ -1,4 +1,6 @@
+import CTDetector
 import DetectorKit
+import ECGDetectors
 import Foundation
 
 /// The detectors Vigil ships, assembled into the registry that the CLI (and later the HTTP server)
@@ -15,6 +17,10 @@ public enum DetectorCatalog {
     /// No detector ships yet: the ECG and CT detectors are added by their issues (each with the folder of
     /// its weights and model card), so today's registry is empty and `report()` says so.
     public static func registry() throws -> DetectorRegistry {
-        DetectorRegistry()
+        var registry = DetectorRegistry()
+        try registry.register(RhythmDetector())  // ecg-rhythm: rule-based, no weights
+        try registry.register(CNNECGDetector.shipped())  // ecg-cnn: Models/ecg-cnn ($VIGIL_MODELS or ./Models); a missing folder throws, naming it
+        if let ct = try CTPancreasDetector.shipped() { try registry.register(ct) }  // ct-pancreas: Models/ct-pancreas-{localizer,lesion}, when present
+        return registry
     }
 }

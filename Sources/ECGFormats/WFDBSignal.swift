@@ -99,11 +99,13 @@ enum WFDBFormat {
 
     /// Encodes samples as format 16 (little-endian int16); values must fit.
     static func encode16(_ samples: [Int16]) -> Data {
-        var d = Data(capacity: samples.count * 2)
-        for s in samples {
+        // Fill a byte array in one pass (appending to Data byte by byte dominated writing a record).
+        var bytes = [UInt8](repeating: 0, count: samples.count * 2)
+        for (i, s) in samples.enumerated() {
             let u = UInt16(bitPattern: s)
-            d.append(UInt8(u & 0xFF)); d.append(UInt8(u >> 8))
+            bytes[2 * i] = UInt8(u & 0xFF)
+            bytes[2 * i + 1] = UInt8(u >> 8)
         }
-        return d
+        return Data(bytes)
     }
 }

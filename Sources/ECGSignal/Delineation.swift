@@ -13,7 +13,8 @@ public struct BeatIntervals: Sendable, Equatable {
 /// Delineation of multi-lead median beats, combining leads so that no single lead decides:
 ///
 /// - QRS onset/offset: where the spatial velocity (root sum of squares over leads of the time derivative,
-///   mV/s) stays below 5% of its peak in the QRS for 8 ms, searching at most 150 ms out from the fiducial point.
+///   mV/s) stays below 5% of its peak in the QRS for 8 ms, searching at most 200 ms out from the fiducial point
+///   (wide complexes such as left bundle branch block reach 150 ms past the fiducial).
 ///   The 5% level is an engineering choice checked only by eye on synthetic beats and the MIT-BIH 208 excerpt,
 ///   not against reference annotations.
 /// - T end: the tangent method (intersection with the isoelectric level of the tangent at the steepest
@@ -21,7 +22,8 @@ public struct BeatIntervals: Sendable, Equatable {
 ///   to the isoelectric level taken just before QRS onset. The tangent method ends slightly before the
 ///   true end of a rounded T wave (by design of the method).
 ///
-/// Every result is nil (abstain) when a boundary is not found within its search window.
+/// Every result is nil (abstain) when a boundary is not found within its search window, or when the T end
+/// falls beyond 90% of the RR interval after the fiducial point.
 public enum Delineation {
     /// Delineates median beats.
     /// - Parameters:
@@ -46,7 +48,7 @@ public enum Delineation {
         guard let vmax = v[lo...hi].max(), vmax > 0 else { return nil }
         let thr = 0.05 * vmax
         let run = max(2, Int((8 * ms).rounded()))  // must stay below threshold this long
-        let reach = Int(150 * ms)
+        let reach = Int(200 * ms)
         func quiet(_ start: Int, _ step: Int) -> Bool {
             for j in 0..<run { let k = start + j * step; if k < 1 || k > n - 2 || v[k] >= thr { return false } }
             return true
@@ -76,18 +78,22 @@ public enum Delineation {
         guard tLo < tHi else { return nil }
         var tPeak = tLo
         for k in tLo...tHi where a[k] > a[tPeak] { tPeak = k }
-        guard tPeak > tLo, tPeak < tHi else { return nil }   // the peak must be inside the window
+        // The peak must be inside the window (at its start is allowed: a discordant ST-T, as in bundle branch
+        // block, is largest right after the QRS and falls from there).
+        guard tPeak >= tLo, tPeak < tHi else { return nil }
         let floor = a[isoLo..<min(isoHi, n)].max() ?? 0
         guard a[tPeak] > 3 * floor + 1e-6 else { return nil }  // no T wave distinguishable from the baseline
         var steepest = tPeak, slope = 0.0
-        for k in tPeak..<min(n - 1, tPeak + Int(250 * ms)) {
+        // Search the descent only up to the window end, so that at fast rates the next P wave or QRS is not taken.
+        for k in tPeak..<min(n - 1, tPeak + Int(250 * ms), tHi + 1) {
             let d = (a[k + 1] - a[k - 1]) / 2
             if d < slope { slope = d; steepest = k }
         }
         guard slope < 0 else { return nil }
         let tEndD = Double(steepest) + (a[steepest] - floor) / -slope
         let tEnd = Int(tEndD.rounded())
-        guard tEnd < n else { return nil }
+        // A shallow tangent can run far; a T end must come before the next beat's QRS.
+        guard tEnd < n, Double(tEnd - fiducial) / ms < 0.9 * rrMs else { return nil }
         return BeatIntervals(qrsOnset: on, qrsOffset: off, tEnd: tEnd,
                              qrsDurationMs: Double(off - on) / ms, qtMs: Double(tEnd - on) / ms)
     }

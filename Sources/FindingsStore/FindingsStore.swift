@@ -72,6 +72,18 @@ public protocol FindingsStore: Sendable {
     /// still needs this detector version.
     func outcomeStatus(input: InputID, detectorID: String, detectorVersion: String) async throws -> OutcomeStatus?
 
+    /// Registers each item's input (as ``registerInput(_:)``) and records its results (as
+    /// ``recordOutcome(_:input:run:)`` / ``recordError(input:run:reason:)``, same exactly-once rule), all
+    /// items in **one transaction**: a batch writer's way of paying for one commit instead of many.
+    /// An item that is refused (conflicting input, provenance mismatch, finished run) leaves nothing
+    /// behind and is reported as ``BatchRecordResult/refused(_:)``; the other items are still written.
+    /// - Throws: only for failures of the database itself (nothing of the batch is written then).
+    func recordBatch(_ items: [InputResults]) async throws -> [BatchRecordResult]
+
+    /// What is recorded, per (detector id, detector version), for the input with this content SHA-256;
+    /// empty when the input is not registered. One read: what a resumed batch asks before scoring.
+    func outcomeStatuses(contentSHA256: String) async throws -> [OutcomeKey: OutcomeStatus]
+
     // MARK: Queries
 
     /// Every finding about an input, oldest first.
@@ -92,6 +104,13 @@ public protocol FindingsStore: Sendable {
 
     /// Every error recorded in a run, in recording order.
     func errors(run: RunID) async throws -> [StoredError]
+
+    /// Every error recorded about an input, oldest first.
+    func errors(input: InputID) async throws -> [StoredError]
+
+    /// Registered inputs in id order, `limit` at a time after `after` (nil: from the start), only of
+    /// `kind` when given: how exports and reports page through a store of any size.
+    func inputs(kind: InputKind?, after: InputID?, limit: Int) async throws -> [StoredInput]
 
     /// A run with its counts and, per finding code, how many findings were positive.
     /// - Throws: ``FindingsStoreError/unknownRun(_:)``.

@@ -28,8 +28,8 @@ public final class SQLiteFindingsStore: FindingsStore {
     public let actor: String
 
     let pool: DatabasePool
-    private let log: (@Sendable (String) -> Void)?
-    private let now: @Sendable () -> Date
+    let log: (@Sendable (String) -> Void)?
+    let now: @Sendable () -> Date
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     /// - Parameters:
@@ -51,6 +51,9 @@ public final class SQLiteFindingsStore: FindingsStore {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.publicStatementArguments = false  // keep values (identifiers) out of error text
+        // WAL + NORMAL: a commit survives the process being killed (SIGKILL included); only a power loss
+        // or OS crash can lose the last commits, never half of one. Saves an fsync per transaction.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         let pool = try DatabasePool(path: path, configuration: configuration)
         let migrator = SQLiteSchema.migrator
         let (superseded, applied) = try pool.read { db in
@@ -80,7 +83,20 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     /// See ``FindingsStore/registerInput(_:)``.
     public func registerInput(_ input: NewInput) async throws -> StoredInput {
-        let sha = try Self.checkedSHA256(input.contentSHA256, field: "contentSHA256")
+        let checked = try Self.checkedInput(input)
+        let at = Millis.from(now())
+        let actor = actor
+        let (stored, isNew) = try await pool.write { db in
+            try Self.register(db, checked, at: at, actor: actor)
+        }
+        if isNew { log?("findings store: registered \(stored.id) (\(stored.kind))") }
+        return stored
+    }
+
+    /// Validates an input description; returns it with its digest lowercased.
+    static func checkedInput(_ input: NewInput) throws -> NewInput {
+        var checked = input
+        checked.contentSHA256 = try Self.checkedSHA256(input.contentSHA256, field: "contentSHA256")
         guard !input.path.isEmpty else { throw FindingsStoreError.invalidValue(field: "path", problem: "must not be empty") }
         guard !input.kind.rawValue.isEmpty else {
             throw FindingsStoreError.invalidValue(field: "kind", problem: "must not be empty")
@@ -90,33 +106,36 @@ public final class SQLiteFindingsStore: FindingsStore {
                 throw FindingsStoreError.invalidValue(field: field, problem: "must be absent or non-empty")
             }
         }
-        let at = Millis.from(now())
-        let actor = actor
-        let (stored, isNew) = try await pool.write { db -> (StoredInput, Bool) in
-            if let existing = try Self.fetchInput(db, sql: "SELECT * FROM inputs WHERE content_sha256 = ?", [sha]) {
-                if existing.kind != input.kind { throw FindingsStoreError.conflictingInput(contentSHA256: sha, field: "kind") }
-                if let p = input.patientID, existing.patientID != p {
-                    throw FindingsStoreError.conflictingInput(contentSHA256: sha, field: "patientID")
-                }
-                if let s = input.studyID, existing.studyID != s {
-                    throw FindingsStoreError.conflictingInput(contentSHA256: sha, field: "studyID")
-                }
-                return (existing, false)
+        return checked
+    }
+
+    /// Finds or inserts a checked input inside a write transaction; true when it was inserted.
+    static func register(_ db: Database, _ input: NewInput, at: Int64, actor: String) throws -> (StoredInput, Bool) {
+        let sha = input.contentSHA256
+        if let existing = try Self.fetchInput(db, sql: "SELECT * FROM inputs WHERE content_sha256 = ?", [sha]) {
+            if existing.kind != input.kind { throw FindingsStoreError.conflictingInput(contentSHA256: sha, field: "kind") }
+            if let p = input.patientID, existing.patientID != p {
+                throw FindingsStoreError.conflictingInput(contentSHA256: sha, field: "patientID")
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO inputs (content_sha256, path, kind, patient_id, study_id, acquired_at, registered_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [sha, input.path, input.kind.rawValue, input.patientID, input.studyID,
-                            input.acquiredAt.map(Millis.from), at])
-            let id = db.lastInsertedRowID
-            try Self.audit(db, at: at, actor: actor, action: "input.register", object: "input:\(id)",
-                           details: ["kind": .string(input.kind.rawValue)])
-            return (try Self.fetchInput(db, sql: "SELECT * FROM inputs WHERE id = ?", [id])!, true)
+            if let s = input.studyID, existing.studyID != s {
+                throw FindingsStoreError.conflictingInput(contentSHA256: sha, field: "studyID")
+            }
+            return (existing, false)
         }
-        if isNew { log?("findings store: registered \(stored.id) (\(stored.kind))") }
-        return stored
+        try db.execute(
+            sql: """
+                INSERT INTO inputs (content_sha256, path, kind, patient_id, study_id, acquired_at, registered_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [sha, input.path, input.kind.rawValue, input.patientID, input.studyID,
+                        input.acquiredAt.map(Millis.from), at])
+        let id = db.lastInsertedRowID
+        try Self.audit(db, at: at, actor: actor, action: "input.register", object: "input:\(id)",
+                       details: ["kind": .string(input.kind.rawValue)])
+        guard let stored = try Self.fetchInput(db, sql: "SELECT * FROM inputs WHERE id = ?", [id]) else {
+            throw FindingsStoreError.corruptRow(table: "inputs", id: id, problem: "not found after insert")
+        }
+        return (stored, true)
     }
 
     /// See ``FindingsStore/input(id:)``.
@@ -190,86 +209,121 @@ public final class SQLiteFindingsStore: FindingsStore {
     /// See ``FindingsStore/recordOutcome(_:input:run:)``.
     public func recordOutcome(_ outcome: DetectorOutcome, input: InputID, run: RunID) async throws -> RecordResult {
         // Encode before the transaction: a value that cannot be stored fails before anything is written.
-        let status: OutcomeStatus
-        var rows: [(code: String, probability: Double?, decision: String, json: String)] = []
-        var abstentionRow: (reason: String, json: String)?
-        var provenances: [DetectorProvenance] = []
-        switch outcome {
-        case let .findings(findings):
-            status = .scored
-            for finding in findings {
-                try finding.validate()
-                rows.append((finding.code, finding.probability, finding.decision.rawValue,
-                             try Self.json(finding, field: "finding")))
-                provenances.append(finding.detector)
-            }
-        case let .abstained(abstention):
-            status = .abstained
-            try abstention.validate()
-            abstentionRow = (abstention.reason.rawValue, try Self.json(abstention, field: "abstention"))
-            provenances.append(abstention.detector)
-        }
+        let prepared = try Self.prepare(.outcome(outcome))
         let at = Millis.from(now())
         let actor = actor
-        let result = try await pool.write { [rows, abstentionRow, provenances] db -> RecordResult in
-            let runRecord = try Self.openRun(db, run)
-            for p in provenances where p != runRecord.detector {
-                throw FindingsStoreError.provenanceMismatch(
-                    run: run, problem: "outcome names \(Self.describe(p)), the run \(Self.describe(runRecord.detector))")
-            }
-            guard let outcomeID = try Self.claim(db, input: input, run: runRecord, status: status, at: at) else {
-                return .alreadyRecorded(try Self.existingStatus(db, input: input, detector: runRecord.detector))
-            }
-            for row in rows {
-                try db.execute(
-                    sql: """
-                        INSERT INTO findings (outcome_id, input_id, run_id, code, probability, decision, json)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [outcomeID, input.rawValue, run.rawValue, row.code, row.probability, row.decision, row.json])
-            }
-            if let a = abstentionRow {
-                try db.execute(
-                    sql: "INSERT INTO abstentions (outcome_id, input_id, run_id, reason, json) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [outcomeID, input.rawValue, run.rawValue, a.reason, a.json])
-            }
-            let column = status == .scored ? "scored_count" : "abstained_count"
-            try db.execute(sql: "UPDATE runs SET inputs_count = inputs_count + 1, \(column) = \(column) + 1 WHERE id = ?",
-                           arguments: [run.rawValue])
-            try Self.audit(db, at: at, actor: actor, action: "outcome.record", object: "input:\(input.rawValue)",
-                           details: ["run": .number(Double(run.rawValue)), "status": .string(status.rawValue),
-                                     "findings": .number(Double(rows.count))])
-            return .recorded
+        let result = try await pool.write { db in
+            try Self.write(db, prepared, input: input, run: run, at: at, actor: actor)
         }
-        switch result {
-        case .recorded: log?("findings store: recorded \(status.rawValue) for \(input) in \(run)")
-        case .alreadyRecorded: log?("findings store: \(input) already has a result for this detector version; unchanged")
-        }
+        logRecord(result, prepared.status, input: input, run: run)
         return result
     }
 
     /// See ``FindingsStore/recordError(input:run:reason:)``.
     public func recordError(input: InputID, run: RunID, reason: String) async throws -> RecordResult {
-        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw FindingsStoreError.invalidValue(field: "reason", problem: "must not be empty")
-        }
+        let prepared = try Self.prepare(.error(reason))
         let at = Millis.from(now())
         let actor = actor
-        let result = try await pool.write { db -> RecordResult in
-            let runRecord = try Self.openRun(db, run)
-            guard let outcomeID = try Self.claim(db, input: input, run: runRecord, status: .error, at: at) else {
-                return .alreadyRecorded(try Self.existingStatus(db, input: input, detector: runRecord.detector))
+        let result = try await pool.write { db in
+            try Self.write(db, prepared, input: input, run: run, at: at, actor: actor)
+        }
+        logRecord(result, prepared.status, input: input, run: run)
+        return result
+    }
+
+    private func logRecord(_ result: RecordResult, _ status: OutcomeStatus, input: InputID, run: RunID) {
+        switch (result, status) {
+        case (.recorded, .error): log?("findings store: recorded error for \(input) in \(run)")
+        case (.recorded, _): log?("findings store: recorded \(status.rawValue) for \(input) in \(run)")
+        case (.alreadyRecorded, .error): break
+        case (.alreadyRecorded, _):
+            log?("findings store: \(input) already has a result for this detector version; unchanged")
+        }
+    }
+
+    /// A result encoded and checked, ready to be written in a transaction.
+    struct PreparedResult: Sendable {
+        var status: OutcomeStatus
+        var findings: [(code: String, probability: Double?, decision: String, json: String)] = []
+        var abstention: (reason: String, json: String)?
+        var errorReason: String?
+        var provenances: [DetectorProvenance] = []
+    }
+
+    /// Validates and encodes a result outside any transaction.
+    static func prepare(_ result: InputResult) throws -> PreparedResult {
+        switch result {
+        case let .outcome(.findings(findings)):
+            var prepared = PreparedResult(status: .scored)
+            for finding in findings {
+                try finding.validate()
+                prepared.findings.append((finding.code, finding.probability, finding.decision.rawValue,
+                                          try json(finding, field: "finding")))
+                prepared.provenances.append(finding.detector)
             }
+            return prepared
+        case let .outcome(.abstained(abstention)):
+            try abstention.validate()
+            var prepared = PreparedResult(status: .abstained)
+            prepared.abstention = (abstention.reason.rawValue, try json(abstention, field: "abstention"))
+            prepared.provenances = [abstention.detector]
+            return prepared
+        case let .error(reason):
+            guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw FindingsStoreError.invalidValue(field: "reason", problem: "must not be empty")
+            }
+            var prepared = PreparedResult(status: .error)
+            prepared.errorReason = reason
+            return prepared
+        }
+    }
+
+    /// Checks the run and provenance, then claims the exactly-once key and writes the result, inside the
+    /// caller's transaction.
+    static func write(_ db: Database, _ p: PreparedResult, input: InputID, run: RunID, at: Int64,
+                      actor: String) throws -> RecordResult
+    {
+        let runRecord = try openRun(db, run)
+        for provenance in p.provenances where provenance != runRecord.detector {
+            throw FindingsStoreError.provenanceMismatch(
+                run: run, problem: "outcome names \(describe(provenance)), the run \(describe(runRecord.detector))")
+        }
+        guard let outcomeID = try claim(db, input: input, run: runRecord, status: p.status, at: at) else {
+            return .alreadyRecorded(try existingStatus(db, input: input, detector: runRecord.detector))
+        }
+        for row in p.findings {
+            try db.execute(
+                sql: """
+                    INSERT INTO findings (outcome_id, input_id, run_id, code, probability, decision, json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [outcomeID, input.rawValue, run.rawValue, row.code, row.probability, row.decision, row.json])
+        }
+        if let a = p.abstention {
+            try db.execute(
+                sql: "INSERT INTO abstentions (outcome_id, input_id, run_id, reason, json) VALUES (?, ?, ?, ?, ?)",
+                arguments: [outcomeID, input.rawValue, run.rawValue, a.reason, a.json])
+        }
+        if let reason = p.errorReason {
             try db.execute(sql: "INSERT INTO input_errors (outcome_id, input_id, run_id, reason) VALUES (?, ?, ?, ?)",
                            arguments: [outcomeID, input.rawValue, run.rawValue, reason])
-            try db.execute(sql: "UPDATE runs SET inputs_count = inputs_count + 1, error_count = error_count + 1 WHERE id = ?",
-                           arguments: [run.rawValue])
-            try Self.audit(db, at: at, actor: actor, action: "error.record", object: "input:\(input.rawValue)",
-                           details: ["run": .number(Double(run.rawValue))])
-            return .recorded
         }
-        if result == .recorded { log?("findings store: recorded error for \(input) in \(run)") }
-        return result
+        let column = switch p.status {
+        case .scored: "scored_count"
+        case .abstained: "abstained_count"
+        case .error: "error_count"
+        }
+        try db.execute(sql: "UPDATE runs SET inputs_count = inputs_count + 1, \(column) = \(column) + 1 WHERE id = ?",
+                       arguments: [run.rawValue])
+        if p.status == .error {
+            try audit(db, at: at, actor: actor, action: "error.record", object: "input:\(input.rawValue)",
+                      details: ["run": .number(Double(run.rawValue))])
+        } else {
+            try audit(db, at: at, actor: actor, action: "outcome.record", object: "input:\(input.rawValue)",
+                      details: ["run": .number(Double(run.rawValue)), "status": .string(p.status.rawValue),
+                                "findings": .number(Double(p.findings.count))])
+        }
+        return .recorded
     }
 
     /// See ``FindingsStore/outcomeStatus(input:detectorID:detectorVersion:)``.
@@ -315,15 +369,19 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     /// See ``FindingsStore/errors(run:)``.
     public func errors(run: RunID) async throws -> [StoredError] {
+        try await fetchErrors("WHERE e.run_id = ? ORDER BY e.id", [run.rawValue])
+    }
+
+    func fetchErrors(_ clause: String, _ arguments: StatementArguments) async throws -> [StoredError] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT e.input_id, e.run_id, e.reason, o.detector_id, o.detector_version, o.recorded_at
                     FROM input_errors e JOIN outcomes o ON o.id = e.outcome_id
-                    WHERE e.run_id = ? ORDER BY e.id
+                    \(clause)
                     """,
-                arguments: [run.rawValue]
+                arguments: arguments
             ).map { row in
                 StoredError(input: InputID(rawValue: row["input_id"]), run: RunID(rawValue: row["run_id"]),
                             detectorID: row["detector_id"], detectorVersion: row["detector_version"],
@@ -476,6 +534,11 @@ public final class SQLiteFindingsStore: FindingsStore {
         try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
+    /// The `synchronous` setting of a connection (1 = NORMAL).
+    func synchronousSetting() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
     /// The names of the tables and triggers in the file (tests: migrations from empty).
     func schemaObjects() async throws -> [String] {
         try await pool.read { db in
@@ -483,7 +546,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
     }
 
-    private static func checkedSHA256(_ text: String, field: String) throws -> String {
+    static func checkedSHA256(_ text: String, field: String) throws -> String {
         let lower = text.lowercased()
         guard lower.utf8.count == 64, lower.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             throw FindingsStoreError.invalidValue(field: field, problem: "must be 64 hexadecimal characters (a SHA-256)")
@@ -491,7 +554,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         return lower
     }
 
-    private static func json<T: Encodable>(_ value: T, field: String) throws -> String {
+    static func json<T: Encodable>(_ value: T, field: String) throws -> String {
         do {
             return String(decoding: try VigilJSON.encode(value), as: UTF8.self)
         } catch {
@@ -499,7 +562,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String, id: Int64) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String, id: Int64) throws -> T {
         do {
             return try VigilJSON.decode(T.self, from: Data(text.utf8))
         } catch {
@@ -507,11 +570,11 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
     }
 
-    private static func describe(_ p: DetectorProvenance) -> String {
+    static func describe(_ p: DetectorProvenance) -> String {
         "\(p.id) \(p.version)" + (p.modelSHA256.map { " model \($0.prefix(12))" } ?? " without model")
     }
 
-    private static func audit(_ db: Database, at: Int64, actor: String, action: String, object: String,
+    static func audit(_ db: Database, at: Int64, actor: String, action: String, object: String,
                               details: [String: JSONValue]) throws
     {
         try db.execute(sql: "INSERT INTO audit_log (at, actor, action, object, details) VALUES (?, ?, ?, ?, ?)",
@@ -519,14 +582,14 @@ public final class SQLiteFindingsStore: FindingsStore {
     }
 
     /// The run, which must exist and not be finished.
-    private static func openRun(_ db: Database, _ run: RunID) throws -> RunRecord {
+    static func openRun(_ db: Database, _ run: RunID) throws -> RunRecord {
         guard let record = try fetchRun(db, run) else { throw FindingsStoreError.unknownRun(run) }
         if record.finishedAt != nil { throw FindingsStoreError.runFinished(run) }
         return record
     }
 
     /// Inserts the outcome row for (input, run's detector id, version); nil when one already exists.
-    private static func claim(_ db: Database, input: InputID, run: RunRecord, status: OutcomeStatus, at: Int64) throws -> Int64? {
+    static func claim(_ db: Database, input: InputID, run: RunRecord, status: OutcomeStatus, at: Int64) throws -> Int64? {
         guard try Int64.fetchOne(db, sql: "SELECT id FROM inputs WHERE id = ?", arguments: [input.rawValue]) != nil else {
             throw FindingsStoreError.unknownInput(input)
         }
@@ -540,7 +603,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         return db.changesCount > 0 ? db.lastInsertedRowID : nil
     }
 
-    private static func existingStatus(_ db: Database, input: InputID, detector: DetectorProvenance) throws -> OutcomeStatus {
+    static func existingStatus(_ db: Database, input: InputID, detector: DetectorProvenance) throws -> OutcomeStatus {
         let text = try String.fetchOne(
             db, sql: "SELECT status FROM outcomes WHERE input_id = ? AND detector_id = ? AND detector_version = ?",
             arguments: [input.rawValue, detector.id, detector.version])
@@ -550,8 +613,12 @@ public final class SQLiteFindingsStore: FindingsStore {
         return status
     }
 
-    private static func fetchInput(_ db: Database, sql: String, _ arguments: StatementArguments) throws -> StoredInput? {
+    static func fetchInput(_ db: Database, sql: String, _ arguments: StatementArguments) throws -> StoredInput? {
         guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return nil }
+        return input(from: row)
+    }
+
+    static func input(from row: Row) -> StoredInput {
         let acquired: Int64? = row["acquired_at"]
         return StoredInput(
             id: InputID(rawValue: row["id"]), contentSHA256: row["content_sha256"], path: row["path"],
@@ -559,7 +626,7 @@ public final class SQLiteFindingsStore: FindingsStore {
             acquiredAt: acquired.map(Millis.date), registeredAt: Millis.date(row["registered_at"]))
     }
 
-    private static func fetchRun(_ db: Database, _ id: RunID) throws -> RunRecord? {
+    static func fetchRun(_ db: Database, _ id: RunID) throws -> RunRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id.rawValue]) else {
             return nil
         }
@@ -576,7 +643,7 @@ public final class SQLiteFindingsStore: FindingsStore {
                               abstained: row["abstained_count"], errors: row["error_count"]))
     }
 
-    private func fetchFindings(_ clause: String, _ arguments: StatementArguments) async throws -> [StoredFinding] {
+    func fetchFindings(_ clause: String, _ arguments: StatementArguments) async throws -> [StoredFinding] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT id, input_id, run_id, json FROM findings \(clause)", arguments: arguments)
                 .map { row in
@@ -588,7 +655,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
     }
 
-    private func fetchAbstentions(_ clause: String, _ arguments: StatementArguments) async throws -> [StoredAbstention] {
+    func fetchAbstentions(_ clause: String, _ arguments: StatementArguments) async throws -> [StoredAbstention] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT id, input_id, run_id, json FROM abstentions \(clause)", arguments: arguments)
                 .map { row in
@@ -600,7 +667,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
     }
 
-    private static func fetchWorklist(_ db: Database, _ clause: String, _ arguments: StatementArguments) throws -> [WorklistEntry] {
+    static func fetchWorklist(_ db: Database, _ clause: String, _ arguments: StatementArguments) throws -> [WorklistEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM worklist_entries \(clause)", arguments: arguments).map { row in
             let input: Int64? = row["input_id"]
             let tag: String? = row["tag"]

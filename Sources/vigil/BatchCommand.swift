@@ -1,8 +1,79 @@
 import ArgumentParser
+import BatchScoring
+import DetectorCatalog
+import DetectorKit
+import ECGFormats
+import FindingsStore
 import Foundation
 
-/// `vigil batch` (placeholder until its issue lands it).
-struct BatchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "batch", abstract: "Batch scoring (not implemented yet)")
-    func run() throws { throw ValidationError("vigil batch is not implemented yet") }
+/// `vigil batch ecg SOURCE --db FILE`: score a folder or manifest of ECGs with every registered ECG
+/// detector into the findings store (docs/batch.md).
+struct BatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch", abstract: "Batch scoring into the findings store (idempotent and resumable).",
+        subcommands: [ECG.self])
+
+    struct ECG: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ecg",
+            abstract: "Score every ECG of a folder (recursive) or CSV manifest with every registered ECG detector.",
+            discussion: """
+            SOURCE is a folder (WFDB .hea, CSV, GE MUSE / CardioSoft / HL7 aECG XML, OpenSignals .txt, DICOM ECG) \
+            or a CSV manifest with a header row naming 'path' and optionally 'patient_id' and 'acquired_at'. \
+            An input already scored by a detector's version is skipped, so a batch that was stopped (even killed) \
+            finishes when started again, each input scored exactly once. A bad record is recorded as an error \
+            with its reason and the batch goes on. Progress goes to standard error; the summary to standard output.
+            """)
+
+        @Argument(help: "A folder of ECG files, or a CSV manifest (path, patient_id, acquired_at).") var source: String
+        @Option(help: "The findings store (SQLite file, created if missing).") var db: String
+        @Option(help: "Worker tasks reading and scoring in parallel (default: the number of cores).") var workers: Int?
+        @Option(help: "Sampling rate in Hz for CSV files that do not state it.") var rate: Double?
+        @Option(help: "Units of CSV values (mV, uV, V) when the file does not state them.") var units: String?
+        @Option(help: "Seconds between progress lines when standard error is not a terminal.") var progressInterval: Double = 5
+
+        func run() async throws {
+            if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+            var options = ECGReadOptions()
+            options.samplingRateHz = rate
+            options.csvUnits = units
+            let detectors = try DetectorCatalog.registry().detectors(for: .ecg)
+            guard !detectors.isEmpty else { throw BatchError.noDetectors(kind: .ecg) }
+
+            let url = URL(fileURLWithPath: source)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+                throw ValidationError("\(source): no such file or folder")
+            }
+            let items: AnySequence<any BatchItem>
+            let total: Int
+            var settings: [String: JSONValue] = [:]
+            if isFolder.boolValue {
+                let folder = try ECGFolderSource(folder: url, options: options)
+                items = folder.items()
+                total = folder.count()
+                settings["source"] = "folder"
+            } else {
+                let manifest = try ECGManifestSource(manifest: url, options: options)
+                items = manifest.items()
+                total = manifest.count()
+                settings["source"] = "manifest"
+            }
+            if let rate { settings["csvSamplingRateHz"] = .number(rate) }
+            let store = try SQLiteFindingsStore(path: db, actor: "batch")
+            let engine = BatchEngine(
+                store: store, detectors: detectors,
+                configuration: .init(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount))
+            printError("batch: \(total) inputs, detectors \(detectors.map { "\($0.id) \($0.descriptor.version)" }.joined(separator: ", ")), "
+                + "\(engine.configuration.workers) workers")
+            let printer = ProgressPrinter.standardError(interval: progressInterval)
+            var last: BatchProgress?
+            let report = try await engine.run(items, total: total, settings: settings) {
+                last = $0
+                printer.update($0)
+            }
+            if let last { printer.update(last, final: true) }
+            print(report.render())
+        }
+    }
 }

@@ -1,8 +1,81 @@
 import ArgumentParser
+import DetectorCatalog
+import DetectorInputs
+import DetectorKit
+import ECGDetectors
+import ECGFormats
 import Foundation
 
-/// `vigil ecg score` (placeholder until its issue lands it).
-struct ECGScoreCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "score", abstract: "Score ECG records (not implemented yet)")
-    func run() throws { throw ValidationError("vigil ecg score is not implemented yet") }
+/// `vigil ecg score RECORD...`: runs every registered ECG detector on each record and prints the findings
+/// and measurements as a table (the machine's own measurements side by side), or Vigil JSON.
+struct ECGScoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score", abstract: "Score ECG records with every registered ECG detector.",
+        discussion: """
+            Prints, per record: signal quality, pacing, the measurements next to the acquiring machine's own \
+            (where the file carries them), and each detector's findings or abstention. --json prints, per record, \
+            {"input", "outcomes", "modelCards"} in the DetectorKit schema (docs/findings-schema.md); several \
+            records give a JSON array of those. No patient identifiers are printed.
+            """)
+
+    @Argument(help: "ECG records: WFDB .hea, .csv, .xml (MUSE, CardioSoft, HL7 aECG), OpenSignals .txt, DICOM .dcm.")
+    var records: [String]
+    @Flag(help: "Print Vigil JSON instead of the table.") var json = false
+    @Option(help: "Mains frequency to notch in the measurement pipeline (50 or 60 Hz); default none.") var mains: Double?
+    @Option(help: "Sampling rate in Hz, for CSV files that do not state it.") var rate: Double?
+    @Option(help: "Units of CSV values: mV (default) or uV.") var units: String?
+
+    /// One record's result in JSON.
+    struct Document: Encodable {
+        let input: String
+        let outcomes: [DetectorOutcome]
+        let modelCards: [ModelCard]
+    }
+
+    func run() async throws {
+        guard !records.isEmpty else { throw ValidationError("give at least one record") }
+        if let mains, mains != 50 && mains != 60 { throw ValidationError("--mains must be 50 or 60") }
+        let registry = try DetectorCatalog.registry()
+        let detectors = registry.detectors(for: .ecg)
+        guard !detectors.isEmpty else { throw ValidationError("no ECG detector is registered") }
+        var options = ECGReadOptions()
+        options.samplingRateHz = rate
+        options.csvUnits = units
+        var config = ECGAnalysis.Configuration()
+        config.mainsHz = mains
+        var documents: [Document] = []
+        var failures = 0
+        for path in records {
+            let record: ECGRecord
+            do {
+                record = try ECGReader.read(url: URL(fileURLWithPath: path), options: options)
+            } catch {
+                let text = "\(error)"
+                let name = URL(fileURLWithPath: path).lastPathComponent
+                printError(text.contains(name) ? text : "\(name): \(text)")
+                failures += 1
+                continue
+            }
+            var outcomes: [(AnyDetector, DetectorOutcome)] = []
+            for d in detectors {
+                if d.id == "ecg-rhythm" {
+                    outcomes.append((d, try await AnyDetector(RhythmDetector(configuration: config)).analyze(record)))
+                } else {
+                    outcomes.append((d, try await d.analyze(record)))
+                }
+            }
+            if json {
+                documents.append(Document(input: record.sourceFile, outcomes: outcomes.map(\.1),
+                                          modelCards: outcomes.compactMap { $0.0.modelCard }))
+            } else {
+                let analysis = try ECGAnalysis.analyze(record, configuration: config)
+                print(ECGScoreTable.render(record: record, analysis: analysis, outcomes: outcomes))
+            }
+        }
+        if json {
+            let data = documents.count == 1 ? try VigilJSON.encode(documents[0], pretty: true) : try VigilJSON.encode(documents, pretty: true)
+            print(String(decoding: data, as: UTF8.self))
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
 }

@@ -41,6 +41,9 @@ struct SyntheticECG {
         var flatLeads: Set<Int> = []
         var pvcProbability = 0.0  // chance that a beat is a premature ventricular beat (wide, no P, own axis)
         var motionArtifacts = 0   // electrode-motion-like transients on all leads (1–2 mV, ~0.1–0.3 s)
+        var pWaves = true         // false: no P waves (e.g. with `irregular` for an AF-like record)
+        var fibrillationMv = 0.0  // amplitude of AF-like f waves (4–9 Hz sum of drifting sinusoids), mV
+        var pacingSpikeMv = 0.0   // > 0: a one-sample pacing spike of this height 60 ms before every beat
         var seed: UInt64 = 1
     }
 
@@ -99,7 +102,7 @@ struct SyntheticECG {
             }
             for (k, bt) in times.enumerated() where !ventricular[k] {
                 let rr = k + 1 < times.count ? times[k + 1] - bt : o.meanRR
-                for (i, w) in waves.enumerated() {
+                for (i, w) in waves.enumerated() where i != 0 || o.pWaves {
                     let gain = i == 0 ? pGain : (i == 4 ? tGain : qrsGain)
                     let centre = bt + (i == 4 ? w.0 * (rr / 0.8).squareRoot() : w.0)
                     let lo = max(0, Int((centre - 5 * w.2) * fs)), hi = min(n - 1, Int((centre + 5 * w.2) * fs))
@@ -115,6 +118,23 @@ struct SyntheticECG {
                 x[s] += o.wanderMv * sin(2 * Double.pi * wanderHz * ts + wanderPhase)
                 x[s] += o.mainsMv * sin(2 * Double.pi * 50 * ts)
                 x[s] += o.whiteNoiseSD * rng.gaussian()
+            }
+            if o.fibrillationMv > 0 {
+                let fGain = 0.3 + rng.uniform()
+                let comps = (0..<4).map { _ in (4 + 5 * rng.uniform(), 2 * Double.pi * rng.uniform()) }
+                for s in 0..<n {
+                    let ts = Double(s) / fs
+                    var f = 0.0
+                    for (hz, ph) in comps { f += sin(2 * Double.pi * hz * ts + ph + 0.8 * sin(0.5 * ts)) }
+                    x[s] += o.fibrillationMv * fGain * f / 2
+                }
+            }
+            if o.pacingSpikeMv > 0 {
+                let spikeGain = (rng.uniform() < 0.5 ? -1.0 : 1.0) * (0.5 + rng.uniform())
+                for bt in times {
+                    let s = Int(((bt - 0.06) * fs).rounded())
+                    if s >= 0 && s < n { x[s] += o.pacingSpikeMv * spikeGain }
+                }
             }
             if l == o.noisyLead {
                 for s in 0..<n {

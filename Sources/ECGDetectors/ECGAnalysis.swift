@@ -1,0 +1,252 @@
+import DetectorKit
+import ECGFormats
+import ECGSignal
+import Foundation
+
+/// Global measurements of one record, with units in the names.
+public struct ECGIntervalMeasurements: Sendable, Equatable {
+    /// Mean heart rate over all beats (/min).
+    public let heartRateBpm: Double
+    /// Mean and sample SD of all RR intervals (ms).
+    public let rrMeanMs: Double, rrSDMs: Double
+    /// SDNN and RMSSD over normal-to-normal intervals only (ms); nil with fewer than 3 NN intervals.
+    public let sdnnMs: Double?, rmssdMs: Double?
+    /// Mean NN interval (ms); nil with fewer than 3 NN intervals.
+    public let nnMeanMs: Double?
+    /// RMSSD / mean NN (dimensionless), the RR-irregularity statistic of the AF rule; nil as above.
+    public let normalisedRMSSD: Double?
+    /// Number of NN intervals behind the NN statistics.
+    public let nnCount: Int
+    /// PR interval, QRS duration, QT (ms) of the median normal beat; nil where a boundary was not found.
+    public let prMs: Double?, qrsMs: Double?, qtMs: Double?
+    /// QTc by Bazett and by Fridericia (ms), with the mean NN (or RR) interval.
+    public let qtcBazettMs: Double?, qtcFridericiaMs: Double?
+    /// Frontal QRS axis (degrees, −180…180] from the net QRS areas of leads I and aVF (aVF derived
+    /// as II − I/2 when only I and II are usable); nil without those leads.
+    public let axisDeg: Double?
+    /// Whether the median normal beat has a P wave.
+    public let pWavePresent: Bool
+    /// Beats, and how many were classified ventricular.
+    public let beatCount: Int, ventricularBeatCount: Int
+}
+
+/// Record → preprocessing → QRS detection → beat classes → median beat → delineation (QRS, T end,
+/// P wave) → measurements, plus per-lead quality and pacing. Shared by the rhythm detector and by
+/// the CNN detector's evidence and abstention checks.
+///
+/// Steps:
+/// 1. Leads holding invalid (NaN) samples are set aside and named in `excludedLeads`.
+/// 2. Pacing spikes are searched in the raw leads at the file's own rate (`PacingDetector`).
+/// 3. The leads are resampled (polyphase) to `configuration.analysisRate` and assessed
+///    (`SignalQuality`: flat line, clipping, high-frequency noise, baseline wander, agreement of two
+///    QRS detectors). A record that fails is `problem` (with the reason) and gets no measurements.
+/// 4. The usable leads are band-passed 0.5–40 Hz (with an optional mains notch), beats classified
+///    (`BeatClassifier`), and the normal beats' median beat is delineated (`Delineation`, `PWave`).
+///
+/// ```swift
+/// let a = try ECGAnalysis.analyze(record)
+/// if let problem = a.problem { print(problem.message) } else { print(a.measurements!.heartRateBpm) }
+/// ```
+public struct ECGAnalysis: Sendable {
+    /// Settings.
+    public struct Configuration: Sendable, Equatable {
+        /// Rate the analysis runs at (Hz).
+        public var analysisRate = 500
+        /// Mains frequency to notch (50 or 60 Hz), or nil for none (the 40 Hz low-pass and median
+        /// averaging reduce hum already).
+        public var mainsHz: Double? = nil
+        /// Quality thresholds.
+        public var quality = QualityThresholds()
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Why a record cannot be measured: the abstention reason and a message naming the file.
+    public struct Problem: Sendable, Equatable {
+        /// Machine-readable reason.
+        public let reason: AbstentionReason
+        /// For a clinician: what is wrong, naming the file.
+        public let message: String
+    }
+
+    /// The source file name (no directories).
+    public let file: String
+    /// The file's sampling rate and the analysis rate (Hz).
+    public let sourceRate: Double, sampleRate: Double
+    /// Duration in seconds.
+    public let durationSeconds: Double
+    /// Names of the leads analysed (the record's leads minus `excludedLeads`), in record order.
+    public let leadNames: [String]
+    /// Leads set aside before analysis, with the reason.
+    public let excludedLeads: [(lead: String, reason: String)]
+    /// Quality of the analysed leads (nil when the record was refused before assessment).
+    public let quality: RecordQuality?
+    /// Pacing-spike search on the raw leads.
+    public let pacing: PacingDetection?
+    /// Beat fiducial points at `sampleRate`.
+    public let beats: [Int]
+    /// Class of each beat (same order as `beats`).
+    public let beatClasses: [BeatClass]
+    /// Median-beat delineation (indices relative to the median-beat window, which starts
+    /// `medianBeatOffset` samples before the fiducial).
+    public let intervals: BeatIntervals?
+    /// P-wave delineation of the median beat.
+    public let pWave: PWaveDelineation?
+    /// Samples before the fiducial in the median-beat window.
+    public let medianBeatOffset: Int
+    /// Measurements; nil when `problem` is set.
+    public let measurements: ECGIntervalMeasurements?
+    /// The machine's own measurements from the file.
+    public let machine: MachineMeasurements
+    /// Why the record cannot be measured; nil when it can.
+    public let problem: Problem?
+
+    /// Names of the usable leads (quality passed).
+    public var usableLeads: [String] {
+        guard let q = quality, q.leads.count == leadNames.count else { return [] }
+        return leadNames.indices.filter { q.leads[$0].usable }.map { leadNames[$0] }
+    }
+
+    /// Beats at the file's own sampling rate.
+    public var beatsAtSourceRate: [Int] {
+        beats.map { Int((Double($0) * sourceRate / sampleRate).rounded()) }
+    }
+
+    /// Beat times in seconds from the record start.
+    public var beatTimes: [Double] { beats.map { Double($0) / sampleRate } }
+
+    /// Analyses `record`.
+    /// - Throws: only for failures of the signal code on input it accepted (a bug); an input it cannot
+    ///   measure is reported in `problem`, never thrown.
+    public static func analyze(_ record: ECGRecord, configuration c: Configuration = Configuration()) throws -> ECGAnalysis {
+        let file = record.sourceFile
+        let wave = record.rhythm
+        let fs = wave.samplingRateHz
+        let machine = MachineMeasurements(record: record)
+        var excluded: [(lead: String, reason: String)] = []
+        var kept: [ECGLead] = []
+        for lead in wave.leads {
+            let bad = wave.invalidSampleCounts[lead.name] ?? lead.samples.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+            if bad > 0 || lead.samples.contains(where: { !$0.isFinite }) {
+                excluded.append((lead.name, "\(max(bad, 1)) invalid sample(s)"))
+            } else {
+                kept.append(lead)
+            }
+        }
+        func refuse(_ reason: AbstentionReason, _ message: String, quality: RecordQuality? = nil, pacing: PacingDetection? = nil) -> ECGAnalysis {
+            ECGAnalysis(file: file, sourceRate: fs, sampleRate: Double(c.analysisRate), durationSeconds: wave.durationSeconds,
+                        leadNames: kept.map(\.name), excludedLeads: excluded, quality: quality, pacing: pacing, beats: [], beatClasses: [],
+                        intervals: nil, pWave: nil, medianBeatOffset: 0, measurements: nil, machine: machine,
+                        problem: Problem(reason: reason, message: "\(file): \(message)"))
+        }
+        guard fs.isFinite, fs >= 100, fs <= 20_000 else {
+            return refuse(.unsupportedAcquisition, String(format: "sampling rate %g Hz is outside 100–20000 Hz", fs))
+        }
+        guard fs == fs.rounded() else {
+            return refuse(.unsupportedAcquisition, String(format: "sampling rate %g Hz is not a whole number of hertz", fs))
+        }
+        guard !wave.leads.isEmpty else { return refuse(.inputIncomplete, "the record has no leads") }
+        guard !kept.isEmpty else {
+            return refuse(.signalUnreadable, "every lead has invalid samples (" + excluded.map { "\($0.lead): \($0.reason)" }.joined(separator: "; ") + ")")
+        }
+        guard wave.durationSeconds >= c.quality.minimumDuration else {
+            return refuse(.inputIncomplete, String(format: "the record is %.1f s long; at least %.1f s is needed", wave.durationSeconds, c.quality.minimumDuration))
+        }
+
+        // Resample the raw leads to the analysis rate.
+        let rate = Double(c.analysisRate)
+        let raw = kept.map(\.samples)
+        let leads: [[Float]]
+        if Int(fs) == c.analysisRate {
+            leads = raw
+        } else {
+            let resampler = try PolyphaseResampler(inputRate: Int(fs), outputRate: c.analysisRate)
+            leads = raw.map { resampler.resample($0) }
+        }
+        let names = kept.map(\.name)
+        let quality = try SignalQuality.assess(leads: leads, leadNames: names, sampleRate: rate, thresholds: c.quality)
+        let beats = quality.beats
+        let pacing = PacingDetector().detect(leads: raw, sampleRate: fs,
+                                             beats: beats.map { Int((Double($0) * fs / rate).rounded()) })
+        if case let .notAssessable(reason) = quality.verdict {
+            return refuse(.signalUnreadable, reason, quality: quality, pacing: pacing)
+        }
+
+        // Band-pass the usable leads once; everything below works on these.
+        let usableIdx = names.indices.filter { quality.leads[$0].usable }
+        let band = try IIRFilter.butterworthBandPass(order: 2, lowHz: 0.5, highHz: 40, sampleRate: rate)
+        let notch = try c.mainsHz.map { try IIRFilter.notch(notchHz: $0, q: 30, sampleRate: rate) }
+        let filtered: [[Float]] = try usableIdx.map { i in
+            var x = leads[i]
+            if let notch { x = try notch.filtfilt(x) }
+            return try band.filtfilt(x)
+        }
+        let usableNames = usableIdx.map { names[$0] }
+        let (classes, _) = BeatClassifier().classify(leads: filtered, beats: beats, sampleRate: rate)
+
+        // RR statistics: all intervals, and normal-to-normal ones.
+        let msPerSample = 1000 / rate
+        let rrAll = zip(beats.dropFirst(), beats).map { Double($0 - $1) * msPerSample }
+        var nn: [Double] = []
+        for i in beats.indices.dropFirst() where classes[i] == .normal && classes[i - 1] == .normal { nn.append(rrAll[i - 1]) }
+        guard let rrStats = RRStatistics(rrIntervalsMs: rrAll) else {
+            return refuse(.signalUnreadable, "fewer than 4 beats were found", quality: quality, pacing: pacing)
+        }
+        let nnStats = RRStatistics(rrIntervalsMs: nn)
+
+        // Median beat of the normal beats (all beats if fewer than 3 are normal).
+        let normalBeats = beats.indices.filter { classes[$0] == .normal }.map { beats[$0] }
+        let medianSource = normalBeats.count >= 3 ? normalBeats : beats
+        let before = 0.5, after = 0.65
+        var medians: [[Float]] = []
+        for x in filtered {
+            guard let m = MedianBeat.compute(lead: x, beats: medianSource, sampleRate: rate, before: before, after: after) else { break }
+            medians.append(m)
+        }
+        let offset = Int((before * rate).rounded())
+        let rrForQT = nnStats?.meanMs ?? rrStats.meanMs
+        var intervals: BeatIntervals? = nil
+        var pWave: PWaveDelineation? = nil
+        var axis: Double? = nil
+        if medians.count == filtered.count, !medians.isEmpty {
+            intervals = Delineation.measure(medianBeats: medians, fiducial: offset, sampleRate: rate, rrMs: rrForQT)
+            if let iv = intervals {
+                pWave = PWave.delineate(medianBeats: medians, fiducial: offset, qrsOnset: iv.qrsOnset, sampleRate: rate, rrMs: rrForQT,
+                                        leads: filtered, beats: medianSource,
+                                        previousTEnd: iv.tEnd - Int((rrForQT / msPerSample).rounded()))
+                axis = frontalAxis(medians: medians, names: usableNames, intervals: iv, sampleRate: rate)
+            }
+        }
+        let qt = intervals?.qtMs
+        let measurements = ECGIntervalMeasurements(
+            heartRateBpm: rrStats.heartRateBpm, rrMeanMs: rrStats.meanMs, rrSDMs: rrStats.sdMs,
+            sdnnMs: nnStats?.sdnnMs, rmssdMs: nnStats?.rmssdMs, nnMeanMs: nnStats?.meanMs,
+            normalisedRMSSD: nnStats.map { $0.rmssdMs / $0.meanMs }, nnCount: nn.count,
+            prMs: pWave?.prMs, qrsMs: intervals?.qrsDurationMs, qtMs: qt,
+            qtcBazettMs: qt.flatMap { QTCorrection.bazett(qtMs: $0, rrMs: rrForQT) },
+            qtcFridericiaMs: qt.flatMap { QTCorrection.fridericia(qtMs: $0, rrMs: rrForQT) },
+            axisDeg: axis, pWavePresent: pWave?.present ?? false,
+            beatCount: beats.count, ventricularBeatCount: classes.filter { $0 == .ventricular }.count)
+        return ECGAnalysis(file: file, sourceRate: fs, sampleRate: rate, durationSeconds: wave.durationSeconds, leadNames: names,
+                           excludedLeads: excluded, quality: quality, pacing: pacing, beats: beats, beatClasses: classes,
+                           intervals: intervals, pWave: pWave, medianBeatOffset: offset, measurements: measurements,
+                           machine: machine, problem: nil)
+    }
+
+    /// Frontal axis from the net QRS amplitudes of I and aVF (or aVF = II − I/2) in the median beats.
+    static func frontalAxis(medians: [[Float]], names: [String], intervals iv: BeatIntervals, sampleRate rate: Double) -> Double? {
+        func lead(_ n: String) -> [Float]? { names.firstIndex(of: n).map { medians[$0] } }
+        guard let one = lead("I") else { return nil }
+        let avf: [Float]
+        if let f = lead("aVF") { avf = f } else if let two = lead("II") { avf = zip(two, one).map { $0 - $1 / 2 } } else { return nil }
+        let window = iv.qrsOnset..<(iv.qrsOffset + 1)
+        let isoStart = max(0, iv.qrsOnset - Int((0.02 * rate).rounded()))
+        func base(_ x: [Float]) -> Float {
+            let seg = x[isoStart..<max(isoStart + 1, iv.qrsOnset)]
+            return seg.reduce(0, +) / Float(seg.count)
+        }
+        guard let a = FrontalAxis.netAmplitude(beat: one, window: window, baseline: base(one)),
+              let f = FrontalAxis.netAmplitude(beat: avf, window: window, baseline: base(avf)) else { return nil }
+        return FrontalAxis.degrees(leadINet: a, aVFNet: f)
+    }
+}

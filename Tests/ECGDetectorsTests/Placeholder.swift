@@ -1,1 +1,0 @@
-import Testing  // placeholder: replaced by the module's first real tests
