@@ -149,6 +149,7 @@ let package = Package(
         .testTarget(name: "ECGFormatsTests", dependencies: ["ECGFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "ECGSignalTests", dependencies: ["ECGSignal"], exclude: ["Fixtures"]),
         .testTarget(name: "FindingsStoreTests", dependencies: ["FindingsStore", "DetectorKit"]),
+        .testTarget(name: "DetectorCatalogTests", dependencies: ["DetectorCatalog", "DetectorKit"]),
         .testTarget(name: "DetectorInputsTests", dependencies: ["DetectorInputs", "DetectorKit", "ECGFormats", "ImagingFormats"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "ImagingFormats"], exclude: ["Fixtures"]),
         .testTarget(name: "ECGSynthTests", dependencies: ["ECGSynth", "ECGFormats", "ECGSignal"], exclude: ["Fixtures"]),

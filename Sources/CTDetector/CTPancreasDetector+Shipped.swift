@@ -1,13 +1,11 @@
+import DetectorKit
 import Foundation
 
 extension CTPancreasDetector {
     /// The models directory: `$VIGIL_MODELS` when set, else `Models` under the current directory (the
     /// repository root when Vigil runs from a checkout).
     public static func defaultModelsDirectory() -> URL {
-        if let env = ProcessInfo.processInfo.environment["VIGIL_MODELS"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Models")
+        ModelsDirectory.resolve()
     }
 
     /// Whether both model folders of the shipped pair have a card under `modelsDirectory`.

@@ -12,15 +12,32 @@ import Foundation
 /// print(registry.report())
 /// ```
 public enum DetectorCatalog {
-    /// Builds the registry of the shipped detectors.
+    /// Builds the registry of the shipped detectors: `ecg-rhythm` (rules, no weights), `ecg-cnn`
+    /// (`<models>/ecg-cnn`) and `ct-pancreas` (`<models>/ct-pancreas-localizer` + `-lesion`), where
+    /// `<models>` is ``ModelsDirectory/resolve(environment:)`` unless `modelsDirectory` is given.
     ///
-    /// No detector ships yet: the ECG and CT detectors are added by their issues (each with the folder of
-    /// its weights and model card), so today's registry is empty and `report()` says so.
-    public static func registry() throws -> DetectorRegistry {
+    /// One policy for model folders: a detector whose folder is **absent** is not registered and
+    /// `warn` is told where it was looked for (so running from outside the checkout without
+    /// `VIGIL_MODELS` still serves the rule-based detector, and says what is missing); a folder that is
+    /// present but **broken** (card, weights hash, graph) throws, naming the file.
+    public static func registry(modelsDirectory: URL? = nil,
+                                warn: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+        throws -> DetectorRegistry
+    {
+        let models = modelsDirectory ?? ModelsDirectory.resolve()
         var registry = DetectorRegistry()
-        try registry.register(RhythmDetector())  // ecg-rhythm: rule-based, no weights
-        try registry.register(CNNECGDetector.shipped())  // ecg-cnn: Models/ecg-cnn ($VIGIL_MODELS or ./Models); a missing folder throws, naming it
-        if let ct = try CTPancreasDetector.shipped() { try registry.register(ct) }  // ct-pancreas: Models/ct-pancreas-{localizer,lesion}, when present
+        try registry.register(RhythmDetector())
+        let ecgFolder = models.appendingPathComponent(CNNECGDetector.shippedFolderName)
+        if FileManager.default.fileExists(atPath: ecgFolder.path) {
+            try registry.register(CNNECGDetector.shipped(modelsDirectory: models))
+        } else {
+            warn("ecg-cnn not registered: no model folder at \(ecgFolder.path) (run from the repository root or set \(ModelsDirectory.environmentVariable))")
+        }
+        if let ct = try CTPancreasDetector.shipped(modelsDirectory: models) {
+            try registry.register(ct)
+        } else {
+            warn("ct-pancreas not registered: no model pair under \(models.path) (run from the repository root or set \(ModelsDirectory.environmentVariable))")
+        }
         return registry
     }
 }

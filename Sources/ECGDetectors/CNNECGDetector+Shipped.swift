@@ -1,3 +1,4 @@
+import DetectorKit
 import Foundation
 
 extension CNNECGDetector {
@@ -7,10 +8,7 @@ extension CNNECGDetector {
     /// The models directory: `$VIGIL_MODELS` when set, else `Models` under the current directory (the
     /// repository root when Vigil runs from a checkout). The same rule as the CT detector's.
     public static func defaultModelsDirectory() -> URL {
-        if let env = ProcessInfo.processInfo.environment["VIGIL_MODELS"], !env.isEmpty {
-            return URL(fileURLWithPath: env)
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Models")
+        ModelsDirectory.resolve()
     }
 
     /// The shipped detector (id `ecg-cnn`) over `<modelsDirectory>/ecg-cnn`.

@@ -83,7 +83,7 @@ def write(models, res, loc_sha, les_sha, version):
         "limitations": common_lim + ["Only solitary, hypo-attenuating, ellipsoidal lesions were simulated; iso-attenuating tumours, "
                                      "cysts, duct dilatation, pancreatitis and atrophy were not.",
                                      "Depends on the localiser: slices where it finds no pancreas are not scored.",
-                                     "Temperature and threshold come from only %d validation phantoms: on the test phantoms the threshold gave specificity %.2f, not 0.95." % (n_val, res["testSpecAtOperatingThreshold"]),
+                                     "Temperature and threshold come from only %d validation phantoms: on the test phantoms the threshold gave specificity %.2f (target 0.95)." % (n_val, res["testSpecAtOperatingThreshold"]),
                                      "Small test set (%d phantoms): subgroup results by lesion size rest on %s lesions." % (n_test, "/".join(str(b["n"]) for b in res["bySize"].values()))],
         "references": ["docs/ct-models.md", "Tools/ct/train.py", "Tools/ct/evaluate.py"],
         "io": {"inputs": [{"name": "crop", "shape": [-1, 3, 96, 96],

@@ -1,0 +1,48 @@
+import DetectorCatalog
+import DetectorKit
+import Foundation
+import Testing
+
+@Suite struct DetectorCatalogTests {
+    private let repositoryModels = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Models")
+
+    private func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func theRepositoryModelsRegisterAllThreeDetectorsWithoutWarnings() throws {
+        var warnings: [String] = []
+        let registry = try DetectorCatalog.registry(modelsDirectory: repositoryModels) { warnings.append($0) }
+        #expect(Set(registry.detectors.map(\.id)) == ["ecg-rhythm", "ecg-cnn", "ct-pancreas"])
+        #expect(registry.detectors(for: .ecg).count == 2)
+        #expect(registry.detectors(for: .ctStudy).count == 1)
+        #expect(warnings.isEmpty)
+    }
+
+    @Test func absentModelFoldersLeaveTheRuleBasedDetectorAndSayWhatIsMissing() throws {
+        let empty = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: empty) }
+        var warnings: [String] = []
+        let registry = try DetectorCatalog.registry(modelsDirectory: empty) { warnings.append($0) }
+        #expect(registry.detectors.map(\.id) == ["ecg-rhythm"])
+        #expect(warnings.count == 2)
+        #expect(warnings.contains { $0.hasPrefix("ecg-cnn not registered") && $0.contains(empty.path) })
+        #expect(warnings.contains { $0.hasPrefix("ct-pancreas not registered") })
+    }
+
+    @Test func aPresentButBrokenModelFolderThrowsInsteadOfBeingSkipped() throws {
+        let models = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: models) }
+        let folder = models.appendingPathComponent("ecg-cnn")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // The shipped card with weights that do not match its SHA-256.
+        try FileManager.default.copyItem(at: repositoryModels.appendingPathComponent("ecg-cnn/model.card.json"),
+                                         to: folder.appendingPathComponent("model.card.json"))
+        try Data("not the weights".utf8).write(to: folder.appendingPathComponent("model.onnx"))
+        #expect(throws: (any Error).self) { try DetectorCatalog.registry(modelsDirectory: models) { _ in } }
+    }
+}
