@@ -47,6 +47,10 @@ public enum ECGSynthesizer {
         var m = RecordMorphology(labels: labels, rng: &rngM)
         if labels.contains(.stElevation) { m.addSTElevation(projection: projection, rng: &rngM) }
         let plan = RhythmPlan(labels: labels, morphology: m, duration: duration, rng: &rngR)
+        // Physiological ST/J elevation for records without an injury current or secondary ST changes of their own.
+        var rngS = SeededRandom(seed: request.seed, stream: 7)
+        let physiologicalST = labels.isDisjoint(with: [.stElevation, .lbbb, .paced]) ? PhysiologicalST(rng: &rngS) : nil
+        var jPlateau = Dipole(n: physiologicalST == nil ? 0 : n)
 
         // QT from the realised mean RR of the beats inside the record, so that QTc is as drawn.
         let inside = plan.beats.map(\.qrsOnset).filter { $0 >= 0 && $0 < duration }
@@ -99,6 +103,12 @@ public enum ECGSynthesizer {
                     o.add(WaveEvent(onset: start, offset: end, shape: .plateau(rise: min(0.3 * qd, (end - start) / 3), fall: min(0.3 * tDuration, (end - start) / 3)), vector: st), fs: fs)
                 }
             }
+            if physiologicalST != nil, !ectopic {
+                let start = t0 + 0.7 * qd, end = tEnd - 0.3 * tDuration
+                if end > start + 0.02 {
+                    jPlateau.add(WaveEvent(onset: start, offset: end, shape: .plateau(rise: min(0.3 * qd, (end - start) / 3), fall: min(0.3 * tDuration, (end - start) / 3)), vector: SIMD3(1, 0, 0)), fs: fs)
+                }
+            }
             // Beat truth: the R peak is where the beat's own QRS dipole is largest.
             var best = -1.0, fiducialTime = t0 + qd / 2
             var i = Int((t0 * fs).rounded(.up))
@@ -142,6 +152,13 @@ public enum ECGSynthesizer {
         for k in 0..<12 {
             let a = qLeads[k], b = oLeads[k]
             clean[k] = (0..<n).map { a[$0] * Float(s) + b[$0] * so }
+        }
+        if let st = physiologicalST {
+            let offsets = [st.limb.i, st.limb.ii, 0, 0, 0, 0] + st.precordial
+            for k in [0, 1, 6, 7, 8, 9, 10, 11] {
+                let g = Float(offsets[k]) * so
+                clean[k].withUnsafeMutableBufferPointer { dst in for i in 0..<n { dst[i] += g * Float(jPlateau.x[i]) } }
+            }
         }
         // Exact lead relations after scaling: rebuild the derived leads from I and II.
         clean = LeadProjection.assemble(i: clean[0], ii: clean[1], precordial: Array(clean[6...]))

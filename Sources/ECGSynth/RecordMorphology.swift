@@ -146,8 +146,10 @@ struct RecordMorphology: Sendable {
                                    tFraction: 0.8, tPeakAt: 0.5)
     }
 
-    /// Adds an ST elevation in a random territory, scaled so that at least two leads of the territory
-    /// show ≥ 0.1 mV and the largest shows 0.12–0.4 mV, with the T wave pulled towards the injury.
+    /// Adds an ST elevation in a random territory, with the T wave pulled towards the injury, scaled so that
+    /// it clearly meets the territory's criterion and exceeds the physiological ST elevation of
+    /// `PhysiologicalST`: anterior, V2 and V3 both ≥ 0.25 mV and the largest 0.3–0.5 mV; inferior and
+    /// lateral, at least two territory leads ≥ 0.13 mV and the largest 0.15–0.4 mV.
     mutating func addSTElevation(projection: LeadProjection, rng: inout SeededRandom) {
         let territory = STTerritory.allCases[rng.index(STTerritory.allCases.count)]
         let dir: SIMD3<Double>
@@ -158,13 +160,48 @@ struct RecordMorphology: Sendable {
         }
         let resp = projection.response12(dir)
         let values = territory.leadIndices.map { resp[$0] }.sorted(by: >)
-        let target = rng.uniform(0.12, 0.4)
-        var scale = target / max(values[0], 1e-6)
-        if values[1] * scale < 0.11 { scale = 0.11 / max(values[1], 1e-6) }
+        var scale: Double
+        if territory == .anterior {
+            scale = rng.uniform(0.3, 0.5) / max(values[0], 1e-6)
+            let v2v3 = min(resp[7], resp[8])
+            if v2v3 * scale < 0.25 { scale = 0.25 / max(v2v3, 1e-6) }
+        } else {
+            scale = rng.uniform(0.15, 0.4) / max(values[0], 1e-6)
+            if values[1] * scale < 0.13 { scale = 0.13 / max(values[1], 1e-6) }
+        }
         stTerritory = territory
         dominant.stVector = dir * scale
         let t = dominant.tVector
         let tAmp = (t * t).sum().squareRoot()
         dominant.tVector = normalised(normalised(t) + dir * 0.8) * tAmp * 1.2
+    }
+}
+
+/// Physiological ST/J elevation of records without `st_elevation` (early repolarisation, the normal ST
+/// elevation of V1–V3): a plateau from the J point into the T wave, given per lead (mV). Largest in V2–V3
+/// (0–0.18 mV, skewed to small values: median about 0.06 mV, about a third of records ≥ 0.1 mV), smaller in
+/// V1, V4 (≤ 0.08 mV), V5–V6 (≤ 0.05 mV) and the limb leads (I ≤ 0.03 mV, II ≤ 0.05 mV). It stays below the
+/// territory criteria that `st_elevation` records exceed (V2–V3 < 0.2 mV; < 0.1 mV elsewhere).
+struct PhysiologicalST: Sendable, Equatable {
+    /// Offsets for I, II and V1…V6 (the independent leads; the others are derived).
+    var limb: (i: Double, ii: Double)
+    var precordial: [Double]
+
+    static func == (a: PhysiologicalST, b: PhysiologicalST) -> Bool {
+        a.limb.i == b.limb.i && a.limb.ii == b.limb.ii && a.precordial == b.precordial
+    }
+
+    /// Draws the offsets from their own random stream (so that the rest of the record does not change).
+    init(rng: inout SeededRandom) {
+        let peak = 0.18 * pow(rng.unit(), 1.6)
+        let v2First = rng.chance(0.5)
+        let other = rng.uniform(0.6, 1.0)
+        let v2 = v2First ? peak : peak * other, v3 = v2First ? peak * other : peak
+        let v1 = peak * rng.uniform(0.3, 0.7)
+        let v4 = min(0.08, peak * rng.uniform(0.3, 0.6))
+        let v5 = min(0.05, peak * rng.uniform(0.1, 0.3))
+        let v6 = min(0.05, peak * rng.uniform(0, 0.2))
+        precordial = [v1, v2, v3, v4, v5, v6]
+        limb = (rng.uniform(0, 0.03), rng.uniform(0, 0.05))
     }
 }

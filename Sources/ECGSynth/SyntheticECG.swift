@@ -153,12 +153,14 @@ public struct SyntheticECG: Sendable {
 /// | lbbb | | | 130–170 | | no septal q, notched R I/aVL/V5–V6, QS V1, discordant ST-T |
 /// | rbbb | | | 125–160 | | terminal rightward-anterior force: rsR' V1, wide S I/V6 |
 /// | lvh | | | ≤ 112 | | Sokolow–Lyon 3.7–5.0 mV; strain (ST-T opposite QRS) in 60 % |
-/// | st_elevation | | | | | inferior/anterior/lateral injury vector, ≥ 0.11 mV in ≥ 2 territory leads, max 0.12–0.4 mV |
+/// | st_elevation | | | | | injury vector: anterior V2 and V3 ≥ 0.25 mV (max 0.3–0.5); inferior/lateral ≥ 0.13 mV in ≥ 2 territory leads (max 0.15–0.4) |
 /// | long_qt | | | | 490–560 | |
 /// | first_degree_av_block | | 215–320 | | | |
 /// | low_voltage | | | | | QRS p-p < 0.42 mV (limb), < 0.85 mV (precordial); every wave scaled |
 /// | paced | 60–85 | AV delay 150–200 | 140–185 | | spike 0.6–1.5 ms, superior axis (RV apex), discordant ST-T |
 ///
+/// Records without `st_elevation`, `lbbb` or `paced` have physiological ST/J elevation (`PhysiologicalST`):
+/// V2–V3 0–0.18 mV (median about 0.06), V1 and V4 smaller, V5–V6 ≤ 0.05 mV, limb leads ≤ 0.05 mV.
 /// Records without `lvh` have Sokolow–Lyon ≤ 3.2 mV; records without `low_voltage` have their dominant QRS
 /// scaled up, where needed and as far as that cap allows, to ≥ 0.6 mV peak-to-peak in some limb lead and
 /// ≥ 1.1 mV in some precordial lead. Noise (default SNR 12–30 dB) mixes components with relative power weights:
@@ -166,5 +168,5 @@ public struct SyntheticECG: Sendable {
 /// 0.05–0.3 (35 % of records).
 public enum ECGSynth {
     /// Generator version, written into `labels.csv` so that data sets can be traced to the code.
-    public static let version = "1.0"
+    public static let version = "1.1"
 }

@@ -70,18 +70,44 @@ struct RecordMorphologyTests {
         }
     }
 
-    @Test("ST elevation ≥ 0.1 mV in at least two leads of its territory, with reciprocal depression; none in normal records")
+    @Test("ST elevation meets its territory's criterion with margin (anterior: V2 and V3 ≥ 0.2 mV; else ≥ 0.1 mV in two leads), with reciprocal depression")
     func stElevation() throws {
-        for seed: UInt64 in 1...9 {
+        for seed: UInt64 in 1...12 {
             let e = try Synth.make([.stElevation], seed: seed)
             let territory = try #require(e.truth.stTerritory)
             let st = stLevels(e)
-            let elevated = territory.leadIndices.filter { st[$0] >= 0.1 }
-            #expect(elevated.count >= 2, "seed \(seed) \(territory): \(st)")
+            if territory == .anterior {
+                #expect(st[Synth.lead("V2")] >= 0.2 && st[Synth.lead("V3")] >= 0.2, "seed \(seed) anterior: \(st)")
+            } else {
+                let elevated = territory.leadIndices.filter { st[$0] >= 0.1 }
+                #expect(elevated.count >= 2, "seed \(seed) \(territory): \(st)")
+            }
             #expect(st.min()! <= -0.05, "seed \(seed) \(territory): no reciprocal depression \(st)")
-            let n = stLevels(try Synth.make([.normal], seed: seed))
-            #expect(n.max()! < 0.1, "normal seed \(seed): \(n)")
         }
+    }
+
+    @Test("records without st_elevation have physiological ST elevation in V2–V3 that never meets a territory criterion")
+    func physiologicalST() throws {
+        var v2v3: [Double] = []
+        for seed: UInt64 in 1...40 {
+            for labels: Set<ECGSynthLabel> in [[.normal], [.rbbb], [.lvh], [.afib]] {
+                let st = stLevels(try Synth.make(labels, seed: seed))
+                let anterior = max(st[Synth.lead("V2")], st[Synth.lead("V3")])
+                #expect(anterior < 0.2, "\(labels) seed \(seed): V2–V3 \(st)")
+                if labels == [.normal] {
+                    v2v3.append(anterior)
+                    // No territory outside V1–V3 reaches 0.1 mV in two leads.
+                    for territory in [STTerritory.inferior, .lateral] {
+                        #expect(territory.leadIndices.filter { st[$0] >= 0.1 }.count < 2, "seed \(seed) \(territory): \(st)")
+                    }
+                    #expect(st[Synth.lead("V4")] < 0.1, "seed \(seed): V4 \(st)")
+                }
+            }
+        }
+        // The feature is really present: a good share of normal records have ≥ 0.1 mV, and it varies.
+        let high = v2v3.filter { $0 >= 0.1 }.count
+        #expect(high >= 5 && high <= 30, "normal records with V2–V3 ≥ 0.1 mV: \(high) of 40 (\(v2v3))")
+        #expect(v2v3.min()! < 0.05, "\(v2v3)")
     }
 
     /// ST level (mV) at J + 40 ms relative to the PR segment, per lead, averaged over full beats.
