@@ -211,9 +211,14 @@ public struct ECGAnalysis: Sendable {
         if medians.count == filtered.count, !medians.isEmpty {
             intervals = Delineation.measure(medianBeats: medians, fiducial: offset, sampleRate: rate, rrMs: rrForQT)
             if let iv = intervals {
+                // A P wave that the median beat may keep must follow the previous beat's T wave in (nearly)
+                // every beat, so the window starts after the T end of the *short* cycles (10th percentile of
+                // the RR intervals), not the mean: with an irregular rhythm the mean places the window on the
+                // smeared T waves of the short cycles, which then pass for a P wave with an impossible PR.
+                let rrShortMs = Self.lowerDecile(nn.count >= 3 ? nn : rrAll) ?? rrForQT
                 pWave = PWave.delineate(medianBeats: medians, fiducial: offset, qrsOnset: iv.qrsOnset, sampleRate: rate, rrMs: rrForQT,
                                         leads: filtered, beats: medianSource,
-                                        previousTEnd: iv.tEnd - Int((rrForQT / msPerSample).rounded()))
+                                        previousTEnd: iv.tEnd - Int((min(rrForQT, rrShortMs) / msPerSample).rounded()))
                 axis = frontalAxis(medians: medians, names: usableNames, intervals: iv, sampleRate: rate)
             }
         }
@@ -234,6 +239,14 @@ public struct ECGAnalysis: Sendable {
     }
 
     /// Frontal axis from the net QRS amplitudes of I and aVF (or aVF = II − I/2) in the median beats.
+    /// The 10th percentile of `values` (nearest rank), nil when empty.
+    static func lowerDecile(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let rank = max(0, Int((0.1 * Double(sorted.count)).rounded(.up)) - 1)
+        return sorted[rank]
+    }
+
     static func frontalAxis(medians: [[Float]], names: [String], intervals iv: BeatIntervals, sampleRate rate: Double) -> Double? {
         func lead(_ n: String) -> [Float]? { names.firstIndex(of: n).map { medians[$0] } }
         guard let one = lead("I") else { return nil }
