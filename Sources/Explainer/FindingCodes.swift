@@ -62,6 +62,17 @@ public enum FindingCode: String, CaseIterable, Sendable, Codable, Hashable {
 
     /// Whether a positive finding calls for emergency care (ST elevation).
     public var isUrgentWhenPositive: Bool { self == .cnnSTElevation }
+
+    /// The clinical question two detectors both answer (the rule-based rhythm detector and the CNN), so
+    /// that an explanation can say when they disagree instead of stating both answers side by side; nil
+    /// for codes no other shipped detector answers.
+    public var sharedQuestion: String? {
+        switch self {
+        case .atrialFibrillation, .cnnAtrialFibrillation: "atrial_fibrillation"
+        case .frequentVentricularEctopy, .cnnPVC: "ventricular_ectopy"
+        default: nil
+        }
+    }
 }
 
 /// The abstention reasons the explainer has knowledge entries for: DetectorKit's built-in reasons. Any

@@ -137,6 +137,26 @@ public struct TemplateBackend: ExplanationBackend {
             if finding.decision == .positive, entry?.urgentWhenPositive == true { urgent = urgent ?? voice?.urgent }
         }
 
+        // Two detectors answering the same question differently: say so, rather than let the reader find
+        // "signs of X" and "no signs of X" in one answer.
+        for group in Self.disagreements(in: findings) {
+            let positive = group.filter { $0.decision == .positive }
+            let negative = group.filter { $0.decision == .negative }
+            let name = context.entry(for: positive[0])?.voice(audience).name ?? positive[0].label
+            let codes = group.map(\.code)
+            switch audience {
+            case .clinician:
+                let pos = positive.map { "\($0.code) (\($0.detector.id))" }.joined(separator: ", ")
+                let neg = negative.map { "\($0.code) (\($0.detector.id))" }.joined(separator: ", ")
+                claims.append(Claim(text: "Detectors disagree on \(name): positive \(pos); negative \(neg).", codes: codes))
+                addUnique(&nextSteps, "Review the tracing: the detectors disagree on \(name).")
+            case .patient:
+                claims.append(Claim(text: "Two parts of the computer check do not agree about \(name.lowercased()).",
+                                    codes: codes))
+                addUnique(&nextSteps, "A clinician should look at the heart tracing to settle this.")
+            }
+        }
+
         for abstention in request.abstentions {
             let entry = context.knowledge.entry(forReason: abstention.reason)
             let voice = entry?.voice(audience)
@@ -173,6 +193,21 @@ public struct TemplateBackend: ExplanationBackend {
         }
         return DraftAnswer(claims: claims, doesNotMean: doesNotMean, nextSteps: nextSteps, urgent: urgent,
                            answer: answer, cannotAnswer: cannotAnswer)
+    }
+
+    /// Groups of findings that answer one shared question (``FindingCode/sharedQuestion``) with at least
+    /// one positive and one negative decision, in the findings' order.
+    static func disagreements(in findings: [Finding]) -> [[Finding]] {
+        var groups: [String: [Finding]] = [:]
+        var order: [String] = []
+        for finding in findings {
+            guard let question = FindingCode(rawValue: finding.code)?.sharedQuestion else { continue }
+            if groups[question] == nil { order.append(question) }
+            groups[question, default: []].append(finding)
+        }
+        return order.compactMap { groups[$0] }.filter { group in
+            group.contains { $0.decision == .positive } && group.contains { $0.decision == .negative }
+        }
     }
 
     func clinicianStatus(_ finding: Finding, voice: KnowledgeVoice?, request: ExplanationRequest) -> String {
