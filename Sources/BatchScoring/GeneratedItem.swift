@@ -1,3 +1,4 @@
+import ContentHash
 import DetectorInputs
 import ECGFormats
 import Foundation
@@ -50,6 +51,6 @@ public struct GeneratedItem: BatchItem {
 
 enum ContentDigestOfText {
     static func sha256(_ text: String) -> String {
-        ContentHashBridge.hex(Data(text.utf8))
+        SHA256Digest.hex(of: Data(text.utf8))
     }
 }

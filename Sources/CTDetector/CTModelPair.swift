@@ -1,6 +1,7 @@
 import DetectorKit
 import Foundation
 import ONNXEngine
+import TensorCore
 
 /// One of the detector's two models: its card, the weights checked against the card, and a session.
 public struct CTLoadedModel: Sendable {
@@ -49,7 +50,7 @@ public struct CTLoadedModel: Sendable {
     /// Runs the model on `batch` (first axis = items) and returns the named outputs.
     func run(_ input: String, _ batch: [Float], shape: [Int]) throws -> [String: [Float]] {
         do {
-            return try session.run([input: TensorCoreBridge.tensor(shape: shape, storage: batch)]).mapValues(\.storage)
+            return try session.run([input: Tensor(shape: shape, storage: batch)]).mapValues(\.storage)
         } catch {
             throw CTDetectorError.modelFailure(path: card.weightsURL(cardURL: cardURL).path, problem: "inference failed: \(error)")
         }

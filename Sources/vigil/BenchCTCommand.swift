@@ -2,6 +2,7 @@ import ArgumentParser
 import CTDetector
 import CTSynth
 import DetectorInputs
+import DetectorKit
 import Foundation
 import ImagingFormats
 import TensorCore
@@ -88,7 +89,7 @@ struct BenchCTCommand: ParsableCommand {
         switch (localizer, lesion) {
         case let (loc?, les?): return (URL(fileURLWithPath: loc), URL(fileURLWithPath: les))
         case (nil, nil):
-            let dir = models.map { URL(fileURLWithPath: $0) } ?? CTPancreasDetector.defaultModelsDirectory()
+            let dir = models.map { URL(fileURLWithPath: $0) } ?? ModelsDirectory.resolve()
             return (dir.appendingPathComponent(CTModelPair.localizerFolderName), dir.appendingPathComponent(CTModelPair.lesionFolderName))
         default: throw ValidationError("give both --localizer and --lesion, or neither")
         }

@@ -80,7 +80,7 @@ struct CTScoreCommand: ParsableCommand {
         case let (loc?, les?):
             return try CTModelPair(localizerFolder: URL(fileURLWithPath: loc), lesionFolder: URL(fileURLWithPath: les))
         case (nil, nil):
-            let dir = models.map { URL(fileURLWithPath: $0) } ?? CTPancreasDetector.defaultModelsDirectory()
+            let dir = models.map { URL(fileURLWithPath: $0) } ?? ModelsDirectory.resolve()
             return try CTModelPair(modelsDirectory: dir)
         default:
             throw ValidationError("give both --localizer and --lesion, or neither")
