@@ -34,33 +34,26 @@ public struct CSVExporter: Sendable {
     public func write(to output: ExportOutput) async throws -> Int {
         try output.write(Self.columns.joined(separator: ",") + "\n")
         var rows = 0
-        var after: InputID?
-        var runDetectors = RunDetectors()
-        while true {
-            let page = try await store.inputs(kind: kind, after: after, limit: pageSize)
-            guard let last = page.last else { break }
-            after = last.id
-            for input in page {
-                let base = [String(input.id.rawValue), input.contentSHA256, input.kind.rawValue, input.patientID ?? "",
-                            input.studyID ?? "", input.acquiredAt.map(FHIRResources.instant) ?? ""]
-                func row(_ p: DetectorProvenance, _ rest: [String]) throws {
-                    let fields = base + [p.id, p.version, p.modelName ?? "", p.modelVersion ?? ""] + rest
-                    try output.write(fields.map(Self.quote).joined(separator: ",") + "\n")
-                    rows += 1
-                }
-                for stored in try await store.findings(input: input.id) {
-                    let f = stored.finding
-                    let measurements = f.measurements.map { "\($0.name)=\(Self.number($0.value)) \($0.unit)" }.joined(separator: "; ")
-                    try row(f.detector, ["finding", f.code, f.label, f.probability.map(Self.number) ?? "",
-                                         f.threshold.map(Self.number) ?? "", f.decision.rawValue, measurements, ""])
-                }
-                for stored in try await store.abstentions(input: input.id) {
-                    let a = stored.abstention
-                    try row(a.detector, ["abstained", "", "", "", "", "", "", "\(a.reason.rawValue): \(a.message)"])
-                }
-                for (e, p) in try await runDetectors.attach(try await store.errors(input: input.id), store) {
-                    try row(p, ["error", "", "", "", "", "", "", e.reason])
-                }
+        var pager = StoredResultsPager(store: store, kind: kind, pageSize: pageSize)
+        try await pager.forEach { stored in
+            let input = stored.input
+            let base = [String(input.id.rawValue), input.contentSHA256, input.kind.rawValue, input.patientID ?? "",
+                        input.studyID ?? "", input.acquiredAt.map(FHIRResources.instant) ?? ""]
+            func row(_ p: DetectorProvenance, _ rest: [String]) throws {
+                let fields = base + [p.id, p.version, p.modelName ?? "", p.modelVersion ?? ""] + rest
+                try output.write(fields.map(Self.quote).joined(separator: ",") + "\n")
+                rows += 1
+            }
+            for f in stored.findings.map(\.finding) {
+                let measurements = f.measurements.map { "\($0.name)=\(Self.number($0.value)) \($0.unit)" }.joined(separator: "; ")
+                try row(f.detector, ["finding", f.code, f.label, f.probability.map(Self.number) ?? "",
+                                     f.threshold.map(Self.number) ?? "", f.decision.rawValue, measurements, ""])
+            }
+            for a in stored.abstentions.map(\.abstention) {
+                try row(a.detector, ["abstained", "", "", "", "", "", "", "\(a.reason.rawValue): \(a.message)"])
+            }
+            for (e, p) in stored.errors {
+                try row(p, ["error", "", "", "", "", "", "", e.reason])
             }
         }
         try output.flush()

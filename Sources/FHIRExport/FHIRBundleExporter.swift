@@ -35,50 +35,22 @@ public struct FHIRBundleExporter: Sendable {
         var first = true
         var reports = 0
         var devices = Set<String>()
-        var after: InputID?
-        var runDetectors = RunDetectors()
-        while true {
-            let page = try await store.inputs(kind: kind, after: after, limit: pageSize)
-            guard let last = page.last else { break }
-            after = last.id
-            for input in page {
-                let findings = try await store.findings(input: input.id)
-                let abstentions = try await store.abstentions(input: input.id)
-                let errors = try await runDetectors.attach(try await store.errors(input: input.id), store)
-                if findings.isEmpty && abstentions.isEmpty && errors.isEmpty { continue }
-                let resources = FHIRResources.resources(input: input, findings: findings, abstentions: abstentions,
-                                                        errors: errors, knownDevices: &devices)
-                for (url, resource) in resources.entries {
-                    let entry: JSONValue = ["fullUrl": .string(url), "resource": resource]
-                    if !first { try output.write(",") }
-                    first = false
-                    try output.write(try VigilJSON.encode(entry))
-                }
-                reports += 1
+        var pager = StoredResultsPager(store: store, kind: kind, pageSize: pageSize)
+        try await pager.forEach { stored in
+            if stored.findings.isEmpty && stored.abstentions.isEmpty && stored.errors.isEmpty { return }
+            let resources = FHIRResources.resources(input: stored.input, findings: stored.findings,
+                                                    abstentions: stored.abstentions, errors: stored.errors,
+                                                    knownDevices: &devices)
+            for (url, resource) in resources.entries {
+                let entry: JSONValue = ["fullUrl": .string(url), "resource": resource]
+                if !first { try output.write(",") }
+                first = false
+                try output.write(try VigilJSON.encode(entry))
             }
+            reports += 1
         }
         try output.write("]}\n")
         try output.flush()
         return reports
-    }
-}
-
-/// The detector (and model) of each run, read once per run: errors are stored with the run, not the model.
-struct RunDetectors {
-    private var known: [RunID: DetectorProvenance] = [:]
-
-    mutating func detector(of run: RunID, fallback: DetectorProvenance, _ store: any FindingsStore) async throws -> DetectorProvenance {
-        if let p = known[run] { return p }
-        let p = try await store.run(id: run)?.detector ?? fallback
-        known[run] = p
-        return p
-    }
-
-    mutating func attach(_ errors: [StoredError], _ store: any FindingsStore) async throws -> [(error: StoredError, detector: DetectorProvenance)] {
-        var out: [(error: StoredError, detector: DetectorProvenance)] = []
-        for e in errors {
-            out.append((e, try await detector(of: e.run, fallback: DetectorProvenance(id: e.detectorID, version: e.detectorVersion), store)))
-        }
-        return out
     }
 }
