@@ -210,16 +210,46 @@ public struct ECGRecord: Codable, Sendable, Equatable {
     /// Things the reader noticed and did not treat as errors (signals skipped because they are not
     /// voltages, derived leads, ignored fields). No PHI.
     public var notes: [String]
+    /// Defects the reader found in the file and read past, as wfdb-python and the WFDB library do
+    /// (a header checksum that disagrees with the samples, a start date/time that does not parse).
+    /// The samples were read; a user should see these (`vigil ecg convert|score` print them). No PHI.
+    public var warnings: [String]
+    /// Channels present in the file that are not ECG leads (EEG, blood pressure, respiration, SpO2…),
+    /// left out of `rhythm`: "label (unit)" in file order. Empty when every channel is a lead.
+    public var ignoredChannels: [String]
 
     /// Creates a record.
     public init(sourceFormat: ECGSourceFormat, sourceFile: String, rhythm: ECGWaveform,
                 medianBeat: ECGWaveform? = nil, acquisition: ECGAcquisitionInfo = .init(),
                 machineStatements: [String] = [], measurements: [ECGMeasurement] = [],
-                annotations: [ECGAnnotation] = [], notes: [String] = []) {
+                annotations: [ECGAnnotation] = [], notes: [String] = [], warnings: [String] = [],
+                ignoredChannels: [String] = []) {
         self.sourceFormat = sourceFormat; self.sourceFile = sourceFile; self.rhythm = rhythm
         self.medianBeat = medianBeat; self.acquisition = acquisition
         self.machineStatements = machineStatements; self.measurements = measurements
-        self.annotations = annotations; self.notes = notes
+        self.annotations = annotations; self.notes = notes; self.warnings = warnings
+        self.ignoredChannels = ignoredChannels
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case sourceFormat, sourceFile, rhythm, medianBeat, acquisition, machineStatements, measurements
+        case annotations, notes, warnings, ignoredChannels
+    }
+
+    /// Decodes a record; `warnings` and `ignoredChannels` may be absent (records encoded before they existed).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sourceFormat = try c.decode(ECGSourceFormat.self, forKey: .sourceFormat)
+        sourceFile = try c.decode(String.self, forKey: .sourceFile)
+        rhythm = try c.decode(ECGWaveform.self, forKey: .rhythm)
+        medianBeat = try c.decodeIfPresent(ECGWaveform.self, forKey: .medianBeat)
+        acquisition = try c.decode(ECGAcquisitionInfo.self, forKey: .acquisition)
+        machineStatements = try c.decode([String].self, forKey: .machineStatements)
+        measurements = try c.decode([ECGMeasurement].self, forKey: .measurements)
+        annotations = try c.decode([ECGAnnotation].self, forKey: .annotations)
+        notes = try c.decode([String].self, forKey: .notes)
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        ignoredChannels = try c.decodeIfPresent([String].self, forKey: .ignoredChannels) ?? []
     }
 
     /// The rhythm leads as one row-major matrix: `samples[l * n + i]` is lead `l`, sample `i`, in mV,
@@ -293,6 +323,10 @@ public struct ECGRecordSummary: Codable, Sendable, Equatable {
     public var annotationCounts: [String: Int]
     /// Reader notes.
     public var notes: [String]
+    /// Defects read past (see `ECGRecord.warnings`).
+    public var warnings: [String]
+    /// Channels that are not ECG leads, left out (see `ECGRecord.ignoredChannels`).
+    public var ignoredChannels: [String]
     /// Acquisition data; identifiers only when asked for.
     public var acquisition: ECGAcquisitionInfo
 
@@ -306,6 +340,8 @@ public struct ECGRecordSummary: Codable, Sendable, Equatable {
         for a in r.annotations { counts[a.symbol, default: 0] += 1 }
         annotationCounts = counts
         notes = r.notes
+        warnings = r.warnings
+        ignoredChannels = r.ignoredChannels
         var acq = r.acquisition
         if !includeIdentifiers {
             acq.recordID = nil; acq.patientID = nil; acq.comments = []

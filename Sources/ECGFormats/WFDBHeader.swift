@@ -197,17 +197,58 @@ public struct WFDBHeader: Sendable, Equatable {
     }
 
     /// Base date and time as a Date (UTC), when both parse; nil otherwise.
-    public var startDate: Date? {
-        guard let t = baseTime, let d = baseDate else { return nil }
-        let tp = t.split(separator: ":")
-        let dp = d.split(separator: "/")
-        guard tp.count == 3, dp.count == 3, let hh = Int(tp[0]), let mm = Int(tp[1]), let ss = Double(tp[2]),
-              let day = Int(dp[0]), let mon = Int(dp[1]), let yr = Int(dp[2]),
-              (0..<24).contains(hh), (0..<60).contains(mm), ss >= 0, ss < 61,
-              (1...31).contains(day), (1...12).contains(mon), (1...9999).contains(yr) else { return nil }
+    public var startDate: Date? { startDateReading().date }
+
+    /// The base date/time as read, with a warning when it is odd: the spec's `HH:MM:SS[.fff] DD/MM/YYYY`
+    /// gives a date silently; the ISO order some writers use (`YYYY-MM-DD HH:MM:SS`, or either field
+    /// alone in ISO form, as in the CinC 2017 headers) is read with a warning that says how; anything else
+    /// gives no date and a warning. Absent fields give neither.
+    public func startDateReading() -> (date: Date?, warning: String?) {
+        guard baseTime != nil || baseDate != nil else { return (nil, nil) }
+        let fields = [baseTime, baseDate].compactMap { $0 }
+        if let t = baseTime, let time = Self.clockTime(t) {
+            guard let d = baseDate else { return (nil, nil) }   // time only: valid, no date
+            if let day = Self.specDate(d) { return (Self.compose(day, time), nil) }
+            if let day = Self.isoDate(d) {
+                return (Self.compose(day, time), "base date '\(d)' is not DD/MM/YYYY; read as ISO YYYY-MM-DD")
+            }
+        } else if let t = baseTime, let d = baseDate, let day = Self.isoDate(t), let time = Self.clockTime(d) {
+            return (Self.compose(day, time),
+                    "base time and date '\(t) \(d)' are in ISO order (date first, YYYY-MM-DD); read as \(d) on \(t)")
+        }
+        return (nil, "base time/date '\(fields.joined(separator: " "))' does not parse as HH:MM:SS DD/MM/YYYY; start time unknown")
+    }
+
+    private static func clockTime(_ t: String) -> (Int, Int, Double)? {
+        let tp = t.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(tp.count), let hh = Int(tp[0]), let mm = Int(tp[1]) else { return nil }
+        let ss = tp.count == 3 ? Double(tp[2]) : 0
+        guard let ss, (0..<24).contains(hh), (0..<60).contains(mm), ss >= 0, ss < 61 else { return nil }
+        return (hh, mm, ss)
+    }
+
+    private static func specDate(_ d: String) -> (Int, Int, Int)? {
+        let dp = d.split(separator: "/", omittingEmptySubsequences: false)
+        guard dp.count == 3, let day = Int(dp[0]), let mon = Int(dp[1]), let yr = Int(dp[2]) else { return nil }
+        return valid(yr, mon, day)
+    }
+
+    private static func isoDate(_ d: String) -> (Int, Int, Int)? {
+        let dp = d.split(separator: "-", omittingEmptySubsequences: false)
+        guard dp.count == 3, dp[0].count == 4, let yr = Int(dp[0]), let mon = Int(dp[1]), let day = Int(dp[2]) else { return nil }
+        return valid(yr, mon, day)
+    }
+
+    private static func valid(_ yr: Int, _ mon: Int, _ day: Int) -> (Int, Int, Int)? {
+        (1...31).contains(day) && (1...12).contains(mon) && (1...9999).contains(yr) ? (yr, mon, day) : nil
+    }
+
+    private static func compose(_ day: (Int, Int, Int), _ time: (Int, Int, Double)) -> Date? {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "UTC")!
-        var comps = DateComponents(year: yr, month: mon, day: day, hour: hh, minute: mm, second: Int(ss))
+        let ss = time.2
+        var comps = DateComponents(year: day.0, month: day.1, day: day.2, hour: time.0, minute: time.1,
+                                   second: Int(ss))
         comps.nanosecond = Int((ss - ss.rounded(.down)) * 1e9)
         return cal.date(from: comps)
     }

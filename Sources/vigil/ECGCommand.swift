@@ -26,6 +26,8 @@ struct ECGCommand: ParsableCommand {
             options.samplingRateHz = rate
             options.csvUnits = units
             let ecg = try ECGReader.read(url: URL(fileURLWithPath: record), options: options)
+            for w in ecg.warnings { printError("warning: \(w)") }
+            if !ecg.ignoredChannels.isEmpty { printError("note: not ECG leads, left out: \(ecg.ignoredChannels.joined(separator: ", "))") }
             if let output {
                 let (leads, samples) = ecg.leadsMatrix()
                 let perLead = leads.isEmpty ? 0 : samples.count / leads.count

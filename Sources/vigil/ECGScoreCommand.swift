@@ -56,6 +56,7 @@ struct ECGScoreCommand: AsyncParsableCommand {
                 failures += 1
                 continue
             }
+            for w in record.warnings { printError("warning: \(w)") }
             var outcomes: [(AnyDetector, DetectorOutcome)] = []
             for d in detectors {
                 if d.id == "ecg-rhythm" {
