@@ -112,8 +112,15 @@ public enum CSVECGReader {
         }
         var leads: [ECGLead] = []
         var seen = Set<String>()
-        for col in leadColumns {
+        var ignored: [String] = []
+        var kept: [Int] = []
+        for (k, col) in leadColumns.enumerated() {
             let label = names[col]
+            if case .other(let kind) = ECGChannelClassifier.classify(label: label, unit: unit) {
+                ignored.append(ECGChannelClassifier.describeIgnored(label: label, unit: nil, kind: kind))
+                continue
+            }
+            kept.append(k)
             let name = ECGLeadName.normalise(label)
             guard seen.insert(name.lowercased()).inserted else {
                 throw ECGFormatError.malformedCSV(file: file, row: 1, column: col + 1, reason: "lead \(name) appears twice")
@@ -121,15 +128,18 @@ public enum CSVECGReader {
             leads.append(ECGLead(name: name, originalLabel: label, samples: []))
         }
         // Convert in Double and round once to Float.
-        for k in leads.indices { leads[k].samples = columns[k].map { $0.isNaN ? Float.nan : Float(conv.toMillivolts($0)) } }
-        return try makeRecord(file: file, leads: leads, rate: rate, dropped: dropped)
+        for (j, k) in kept.enumerated() { leads[j].samples = columns[k].map { $0.isNaN ? Float.nan : Float(conv.toMillivolts($0)) } }
+        guard !leads.isEmpty else { throw ECGFormatError.noECGChannel(file: file, channels: ignored) }
+        return try makeRecord(file: file, leads: leads, rate: rate, dropped: dropped, ignored: ignored)
     }
 
-    private static func makeRecord(file: String, leads: [ECGLead], rate: Double, dropped: [String]) throws -> ECGRecord {
+    private static func makeRecord(file: String, leads: [ECGLead], rate: Double, dropped: [String],
+                                   ignored: [String]) throws -> ECGRecord {
         let w = try ECGWaveform(kind: .rhythm, samplingRateHz: rate, leads: leads, file: file)
         var notes: [String] = []
         if !dropped.isEmpty { notes.append("time/index column(s) dropped: \(dropped.joined(separator: ", "))") }
+        if !ignored.isEmpty { notes.append("column(s) that are not ECG leads left out: \(ignored.joined(separator: "; "))") }
         return ECGRecord(sourceFormat: .csv, sourceFile: file, rhythm: w,
-                         acquisition: ECGAcquisitionInfo(recordID: nil), notes: notes)
+                         acquisition: ECGAcquisitionInfo(recordID: nil), notes: notes, ignoredChannels: ignored)
     }
 }

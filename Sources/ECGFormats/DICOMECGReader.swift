@@ -144,6 +144,9 @@ private struct DecodedGroup {
 private struct Reader {
     let file: String
     var notes: [String]
+    /// Rhythm-group channels that are not ECG leads ("label (unit): kind").
+    var ignored: [String] = []
+    private var decodingRhythm = false
 
     init(file: String, notes: [String]) {
         self.file = file
@@ -170,9 +173,13 @@ private struct Reader {
         for h in headers where h.index != rhythmIndex && h.index != medianIndex {
             notes.append("multiplex group \(h.index + 1) ('\(h.label.prefix(32))', \(h.samples) samples) left out")
         }
+        decodingRhythm = true
         let rhythm = try decode(groups[rhythmIndex], headers[rhythmIndex], kind: .rhythm)
+        decodingRhythm = false
         var median = try medianIndex.map { try decode(groups[$0], headers[$0], kind: .medianBeat) }
-        guard !rhythm.waveform.leads.isEmpty else { throw ECGFormatError.noLeads(file: file) }
+        guard !rhythm.waveform.leads.isEmpty else {
+            throw ignored.isEmpty ? ECGFormatError.noLeads(file: file) : ECGFormatError.noECGChannel(file: file, channels: ignored)
+        }
         if let m = median, m.waveform.leads.isEmpty {
             notes.append("median-beat group has no voltage channel: left out")
             median = nil
@@ -192,7 +199,7 @@ private struct Reader {
         return ECGRecord(sourceFormat: .dicom, sourceFile: file, rhythm: rhythm.waveform,
                          medianBeat: median?.waveform, acquisition: try acquisition(ds),
                          machineStatements: out.statements, measurements: out.measurements,
-                         annotations: out.annotations, notes: notes)
+                         annotations: out.annotations, notes: notes, ignoredChannels: ignored)
     }
 
     // MARK: Waveforms
@@ -331,6 +338,19 @@ private struct Reader {
             }
             guard let unit = unitCode.value.flatMap(VoltageUnit.init) ?? unitCode.meaning.flatMap(VoltageUnit.init) else {
                 notes.append("\(chWhere) (\(name)): unit '\((unitCode.value ?? unitCode.meaning ?? "").prefix(16))' is not a voltage, left out")
+                if decodingRhythm {
+                    ignored.append(ECGChannelClassifier.describeIgnored(label: String(original.prefix(32)),
+                        unit: String((unitCode.value ?? unitCode.meaning ?? "").prefix(16)), kind: "non-voltage signal"))
+                }
+                channelLeads.append(nil)
+                continue
+            }
+            if leadName(source: source, label: label) == nil,
+               case .other(let kind) = ECGChannelClassifier.classify(label: original, unit: unitCode.value ?? unitCode.meaning) {
+                notes.append("\(chWhere) (\(name)): not an ECG channel (\(kind)), left out")
+                if decodingRhythm {
+                    ignored.append(ECGChannelClassifier.describeIgnored(label: String(original.prefix(32)), unit: unitCode.value, kind: kind))
+                }
                 channelLeads.append(nil)
                 continue
             }

@@ -38,6 +38,8 @@ public enum ECGFormatError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidValue(file: String, field: String, value: String)
     /// The file holds no ECG lead.
     case noLeads(file: String)
+    /// The file holds channels but none is an ECG lead; `channels` lists them ("label (unit): kind").
+    case noECGChannel(file: String, channels: [String])
     /// A DICOM file is malformed at the DICOM level (truncated element, bad length, unsupported transfer
     /// syntax) or lacks an attribute or sequence the ECG waveform needs; `detail` names it (no PHI).
     case malformedDICOM(file: String, detail: String)
@@ -49,7 +51,8 @@ public enum ECGFormatError: Error, Equatable, Sendable, CustomStringConvertible 
              .unsupported(let f, _), .truncatedData(let f, _, _), .lengthMismatch(let f, _), .tooLarge(let f, _),
              .checksumMismatch(let f, _, _, _), .malformedAnnotation(let f, _, _), .malformedCSV(let f, _, _, _),
              .missingSamplingRate(let f), .malformedXML(let f, _), .badBase64(let f, _),
-             .unequalLeadLengths(let f, _), .invalidValue(let f, _, _), .noLeads(let f), .malformedDICOM(let f, _):
+             .unequalLeadLengths(let f, _), .invalidValue(let f, _, _), .noLeads(let f), .malformedDICOM(let f, _),
+             .noECGChannel(let f, _):
             return f
         }
     }
@@ -78,6 +81,9 @@ public enum ECGFormatError: Error, Equatable, Sendable, CustomStringConvertible 
         case .unequalLeadLengths(let f, let d): return "\(f): leads differ in length (\(d))"
         case .invalidValue(let f, let field, let v): return "\(f): invalid \(field): \(v)"
         case .noLeads(let f): return "\(f): no ECG lead found"
+        case .noECGChannel(let f, let c):
+            let shown = c.prefix(8).joined(separator: "; ") + (c.count > 8 ? "; …" : "")
+            return "\(f): no ECG channel: the file's \(c.count) channel(s) are not ECG leads (\(shown))"
         case .malformedDICOM(let f, let d): return "\(f): malformed DICOM ECG: \(d)"
         }
     }

@@ -44,6 +44,7 @@ public enum OpenSignalsReader {
         }
         var notes: [String] = []
         var picked: [(column: Int, label: String, bits: Int)] = []
+        var ignored: [String] = []
         for (k, label) in labels.enumerated() {
             guard let col = columns.firstIndex(of: label) else {
                 throw ECGFormatError.malformedHeader(file: file, line: 2, reason: "channel \(label) has no column")
@@ -55,9 +56,13 @@ public enum OpenSignalsReader {
                 picked.append((col, label, resolution[col]))
             } else {
                 notes.append("channel \(label) (sensor \(sensors[k]), device \(deviceName)) left out: no known transfer function to mV")
+                ignored.append(ECGChannelClassifier.describeIgnored(label: label, unit: nil,
+                    kind: sensors[k].uppercased() == "ECG" ? "ECG without a known transfer function" : "sensor \(sensors[k])"))
             }
         }
-        guard !picked.isEmpty else { throw ECGFormatError.noLeads(file: file) }
+        guard !picked.isEmpty else {
+            throw ignored.isEmpty ? ECGFormatError.noLeads(file: file) : ECGFormatError.noECGChannel(file: file, channels: ignored)
+        }
         var values = [[Float]](repeating: [], count: picked.count)
         var inData = false
         for (i, raw) in lines.enumerated() {
@@ -91,6 +96,6 @@ public enum OpenSignalsReader {
         if let d = device["date"] as? String, let t = device["time"] as? String { startText = "\(d) \(t)" }
         return ECGRecord(sourceFormat: .openSignals, sourceFile: file, rhythm: w,
                          acquisition: ECGAcquisitionInfo(startTimeText: startText, device: deviceName.isEmpty ? nil : deviceName),
-                         notes: notes)
+                         notes: notes, ignoredChannels: ignored)
     }
 }

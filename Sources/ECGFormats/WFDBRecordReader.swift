@@ -25,8 +25,9 @@ public struct ECGReadOptions: Sendable {
 ///
 /// Decoded formats: 16, 61, 80, 160, 212, 24, 32. Not decoded (refused with `.unsupported`): 8, 310, 311,
 /// FLAC formats 508/516/524, multi-segment records, non-zero skew, block-structured files.
-/// Physical value = (digital − baseline) / gain, converted to mV from the header's unit; signals whose
-/// unit is not a voltage are left out and named in `ECGRecord.notes`. Invalid sample codes (−32768 for
+/// Physical value = (digital − baseline) / gain, converted to mV from the header's unit; signals that are
+/// not ECG leads by description and unit (`ECGChannelClassifier`: EEG in mV, BP, Resp, SpO2…) are left
+/// out and listed in `ECGRecord.ignoredChannels` (and `notes`). Invalid sample codes (−32768 for
 /// 16/61/160, −2048 for 212, −128 for 80) become NaN and are counted per lead. Frames with several samples
 /// of a signal (`16x4`) are averaged to one value per frame as wfdb-python's `rdrecord` does by default
 /// (digital mean truncated toward zero); a frame holding an invalid sample becomes NaN.
@@ -162,12 +163,19 @@ public enum WFDBReader {
 
         // Physical values in mV.
         var leads: [ECGLead] = []
+        var ignored: [String] = []
         for (i, s) in header.signals.enumerated() {
             let label = s.description.isEmpty ? "signal \(i)" : s.description
-            guard let conv = VoltageUnit(s.units) else {
-                notes.append("signal \(i) ('\(label)') left out: unit '\(s.units)' is not a voltage")
+            if case .other(let kind) = ECGChannelClassifier.classify(label: s.description, unit: s.units) {
+                ignored.append(ECGChannelClassifier.describeIgnored(label: label, unit: s.units, kind: kind))
+                if VoltageUnit(s.units) == nil {
+                    notes.append("signal \(i) ('\(label)') left out: unit '\(s.units)' is not a voltage")
+                } else {
+                    notes.append("signal \(i) ('\(label)') left out: not an ECG channel (\(kind))")
+                }
                 continue
             }
+            guard let conv = VoltageUnit(s.units) else { continue }
             guard s.adcGain.isFinite, s.adcGain != 0 else {
                 throw ECGFormatError.invalidValue(file: headerFile, field: "ADC gain of signal \(i)", value: "\(s.adcGain)")
             }
@@ -200,7 +208,7 @@ public enum WFDBReader {
             }
             leads.append(ECGLead(name: name, originalLabel: s.description, samples: samples))
         }
-        guard !leads.isEmpty else { throw ECGFormatError.noLeads(file: headerFile) }
+        guard !leads.isEmpty else { throw ECGFormatError.noECGChannel(file: headerFile, channels: ignored) }
         let rhythm = try ECGWaveform(kind: .rhythm, samplingRateHz: header.samplingFrequency, leads: leads, file: headerFile)
 
         // Annotations.
@@ -226,6 +234,7 @@ public enum WFDBReader {
         let acq = ECGAcquisitionInfo(recordID: header.recordName, startTimeText: startText,
                                      startTime: start.date, comments: header.comments)
         return ECGRecord(sourceFormat: .wfdb, sourceFile: headerFile, rhythm: rhythm, acquisition: acq,
-                         annotations: annotations, notes: notes, warnings: warnings)
+                         annotations: annotations, notes: notes, warnings: warnings,
+                         ignoredChannels: ignored)
     }
 }

@@ -41,6 +41,6 @@ struct OpenSignalsTests {
         let ok = try? OpenSignalsReader.parse(Data((header + "1\t512\n").utf8), file: "o.txt")
         #expect(ok?.rhythm.leads[0].samples == [0])
         let noECG = ecgError { _ = try OpenSignalsReader.parse(Data(header.replacingOccurrences(of: "\"ECG\"", with: "\"EDA\"").utf8), file: "o.txt") }
-        #expect(noECG == .noLeads(file: "o.txt"))
+        #expect(noECG == .noECGChannel(file: "o.txt", channels: ["A1: sensor EDA"]))
     }
 }
