@@ -35,19 +35,26 @@ public struct CTStudy: DetectorInput {
     public let label: String
     /// The series of the study, as read.
     public let volumes: [ImageVolume]
+    /// Files or series under the study's paths that could not be read ("source: defect"); the other
+    /// series were read and can be scored.
+    public var unreadSeries: [String] = []
 
     /// Creates a study from its series.
-    public init(label: String, volumes: [ImageVolume]) {
+    public init(label: String, volumes: [ImageVolume], unreadSeries: [String] = []) {
         self.label = label
         self.volumes = volumes
+        self.unreadSeries = unreadSeries
     }
 
     /// Reads every DICOM file or PNG-with-sidecar series under `paths` into one study labelled by the
-    /// first path's last component.
-    /// - Throws: `ImagingError` naming the file and the defect.
+    /// first path's last component. A file or series that cannot be read is listed in `unreadSeries`
+    /// while the others are kept; when nothing can be read the first error is thrown.
+    /// - Throws: `ImagingError` or `DICOMError` naming the file and the defect.
     public static func read(paths: [URL]) throws -> CTStudy {
-        let volumes = try ImageVolumeReader.read(paths: paths)
-        return CTStudy(label: paths.first?.lastPathComponent ?? "study", volumes: volumes)
+        let result = try ImageVolumeReader.readAll(paths: paths)
+        if result.volumes.isEmpty, let f = result.failures.first { throw f.error }
+        return CTStudy(label: paths.first?.lastPathComponent ?? "study", volumes: result.volumes,
+                       unreadSeries: result.failures.map(\.description))
     }
 
     /// "CT study <label>: <n> series (<slices>×<rows>×<columns>, …)".

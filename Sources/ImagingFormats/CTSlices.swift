@@ -11,6 +11,10 @@ struct Plane {
     let instanceNumber: Int?
     let source: String
     let seriesUID: String?
+    /// Frame of Reference UID and Acquisition Number: with the geometry, they group images whose
+    /// Series Instance UID was blanked (anonymisers do this).
+    var frameOfReferenceUID: String? = nil
+    var acquisitionNumber: Int? = nil
     let metadata: SeriesMetadata
     let spacingBetweenSlices: Double?
     let warnings: [String]
@@ -25,8 +29,8 @@ enum CTSlices {
         let ds = f.dataSet
         var m = SeriesMetadata()
         m.modality = try ds.string(.modality)
-        m.seriesInstanceUID = try ds.string(.seriesInstanceUID)
-        m.studyInstanceUID = try ds.string(.studyInstanceUID)
+        m.seriesInstanceUID = try ds.string(.seriesInstanceUID).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        m.studyInstanceUID = try ds.string(.studyInstanceUID).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         m.seriesDescription = try? ds.string(.seriesDescription)
         m.sliceThicknessMM = try ds.double(.sliceThickness)
         m.kvp = try ds.double(.kvp)
@@ -121,6 +125,8 @@ enum CTSlices {
                 rows: pixels.rows, columns: pixels.columns, hu: hu, pixelSpacing: spacing,
                 orientation: try checkOrientation(ori, f), position: pos, instanceNumber: try? ds.int(.instanceNumber),
                 source: pixels.frames == 1 ? f.file : "\(f.file)#frame\(k + 1)", seriesUID: meta.seriesInstanceUID,
+                frameOfReferenceUID: try? ds.string(.frameOfReferenceUID),
+                acquisitionNumber: try? ds.int(DICOMTag(0x0020, 0x0012)),
                 metadata: meta, spacingBetweenSlices: try ds.double(.spacingBetweenSlices), warnings: w))
         }
         return out

@@ -106,6 +106,14 @@ public struct ImageVolume: Sendable {
         self.warnings = warnings
     }
 
+    /// The same volume with one more warning.
+    public func addingWarning(_ w: String) -> ImageVolume {
+        ImageVolume(slices: slices, rows: rows, columns: columns, voxels: voxels, rowSpacingMM: rowSpacingMM,
+                    columnSpacingMM: columnSpacingMM, sliceSpacingMM: sliceSpacingMM, rowDirection: rowDirection,
+                    columnDirection: columnDirection, originMM: originMM, slicePositionsMM: slicePositionsMM,
+                    sliceSources: sliceSources, metadata: metadata, warnings: warnings + [w])
+    }
+
     /// The voxels as Float HU in C order, shape [slices, rows, columns].
     public var voxelsSlicesRowsColumns: [Float] { voxels }
 

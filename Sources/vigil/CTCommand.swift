@@ -19,7 +19,11 @@ struct CTCommand: ParsableCommand {
         @Option(help: "Where to write the volume (.npy). With several series, _1, _2 … are added before the extension.") var output: String
 
         func run() throws {
-            let volumes = try ImageVolumeReader.read(paths: paths.map { URL(fileURLWithPath: $0) })
+            let result = try ImageVolumeReader.readAll(paths: paths.map { URL(fileURLWithPath: $0) })
+            if result.volumes.isEmpty, let f = result.failures.first { throw f.error }
+            for f in result.failures { printError("warning: not read (the other series were): \(f)") }
+            let volumes = result.volumes
+            for v in volumes { for w in v.warnings { printError("warning: \(w)") } }
             guard !volumes.isEmpty else { throw ValidationError("no image series found in \(paths.joined(separator: ", "))") }
             var summaries: [ImageVolumeSummary] = []
             for (i, v) in volumes.enumerated() {
