@@ -54,6 +54,8 @@ public struct MeasurementReport: Sendable {
     public var sopInstanceUID: String { DICOMUID.derived("sr|\(key)") }
     /// The SR series (one per study and detector).
     public var seriesInstanceUID: String { DICOMUID.derived("sr-series|\(key)") }
+    /// The series of this report's Secondary Capture overlays.
+    public var overlaySeriesUID: String { DICOMUID.derived("sc-series|\(key)") }
     /// The study's UID: the source's, or a generated one.
     public var studyInstanceUID: String {
         source?.study["StudyInstanceUID"] ?? DICOMUID.derived("study|\(input.contentSHA256)")
@@ -260,6 +262,16 @@ public struct MeasurementReport: Sendable {
             studyRef.set(DICOMTag(0x0020, 0x000D), .UI, studyInstanceUID)
             studyRef.set(DICOMTag(0x0008, 0x1115), items: [series])
             d.set(DICOMTag(0x0040, 0xA375), items: [studyRef])
+        }
+        if !overlays.isEmpty {
+            // The overlays are derived, not acquired for the request: Pertinent Other Evidence.
+            var series = DICOMWriteDataSet()
+            series.set(DICOMTag(0x0020, 0x000E), .UI, overlaySeriesUID)
+            series.set(DICOMTag(0x0008, 0x1199), items: overlays.map(\.item))
+            var studyRef = DICOMWriteDataSet()
+            studyRef.set(DICOMTag(0x0020, 0x000D), .UI, studyInstanceUID)
+            studyRef.set(DICOMTag(0x0008, 0x1115), items: [series])
+            d.set(DICOMTag(0x0040, 0xA385), items: [studyRef])
         }
         content().write(into: &d)
         return d

@@ -107,7 +107,8 @@ public struct SecondaryCapture: Sendable {
         d.set(DICOMTag(0x0018, 0x1016), .LO, "Vigil")  // Secondary Capture Device Manufacturer
         d.set(DICOMTag(0x0018, 0x1018), .LO, String((report.detector.modelName ?? report.detector.id).prefix(64)))
         d.set(DICOMTag(0x0018, 0x1019), .LO, [report.detector.version])
-        d.set(DICOMTag(0x0020, 0x000E), .UI, DICOMUID.derived("sc-series|\(report.key)"))
+        d.set(DICOMTag(0x0020, 0x000E), .UI, report.overlaySeriesUID)
+        d.setEmpty(DICOMTag(0x0020, 0x0060), .CS)  // Laterality, Type 2C: not a paired structure
         d.set(DICOMTag(0x0020, 0x0011), .IS, "9002")
         d.set(DICOMTag(0x0020, 0x0013), .IS, String(number))
         d.set(DICOMTag(0x0020, 0x0020), .CS, [])  // Patient Orientation, Type 2

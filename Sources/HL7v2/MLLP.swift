@@ -38,6 +38,9 @@ public enum MLLP {
 public struct MLLPError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong.
     public let description: String
+
+    /// Creates an error.
+    public init(description: String) { self.description = description }
 }
 
 /// A sending MLLP client: one TCP connection, one message at a time, each acknowledged before the next

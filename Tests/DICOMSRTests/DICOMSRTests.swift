@@ -128,6 +128,7 @@ struct DICOMSRTests {
 
     @Test func theWriterRoundTripsThroughTheParser() throws {
         var d = DICOMWriteDataSet()
+        d.set(DICOMTag(0x0008, 0x0005), .CS, "ISO_IR 192")
         d.set(DICOMTag(0x0008, 0x0016), .UI, "1.2.3")  // odd length: padded with NUL
         d.set(DICOMTag(0x0008, 0x0018), .UI, "1.2.3.4")
         d.set(DICOMTag(0x0010, 0x0020), .LO, "P^1")
@@ -234,5 +235,53 @@ struct DICOMSRTests {
         let third = try await store.registerInput(NewInput(contentSHA256: sha, path: "/a", kind: .ctStudy, sourceMetadata: other))
         #expect(third.sourceMetadata == meta)  // the first stored source stays
         #expect(try await store.input(id: first.id)?.sourceMetadata == meta)
+    }
+}
+
+/// The real CT files in SampleData: their UIDs and patient/study values reach the SR as pydicom reads them
+/// (values below from `pydicom.dcmread`), and the SRs pass the validators.
+@Suite("DICOM SR of the SampleData CT files")
+struct DICOMSRSampleDataTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test(arguments: [
+        ("CT_small.dcm", "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322", "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322", "1CT1"),
+        ("PancreasCT_0001_slice122_j2k.dcm", "1.2.826.0.1.3680043.2.1125.1.8828356712501776637392831168989589",
+         "1.2.826.0.1.3680043.2.1125.1.38381854871216336385978062044218957", "PANCREAS_0001"),
+    ])
+    func theSourceReachesTheSR(file: String, sop: String, study: String, patient: String) async throws {
+        let url = Self.root.appendingPathComponent("SampleData/ct/\(file)")
+        let source = StudySource.read(volumes: try ImageVolumeReader.read(paths: [url]))
+        #expect(source.series.first?.slices.first??.sopInstanceUID == sop)
+        #expect(source.study["StudyInstanceUID"] == study)
+        #expect(source.patient["PatientID"] == patient)
+        #expect(source.patient["PatientName"] == nil)  // names are never kept
+
+        let folder = try tempFolder("SRreal")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteFindingsStore(path: folder.appendingPathComponent("s.sqlite").path, actor: "test")
+        let input = try await store.registerInput(NewInput(contentSHA256: String(repeating: "5", count: 64), path: url.path, kind: .ctStudy,
+                                                           sourceMetadata: try sourceJSON(source)))
+        let run = try await store.startRun(NewRun(detector: ctDetector)).id
+        _ = try await store.recordOutcome(.findings([try Finding(
+            code: lesionCode, label: "Pancreatic lesion suspected", probability: 0.12, threshold: 0.5, decision: .negative,
+            evidence: [.slice(index: 0, region: BoundingBox(x: 4, y: 4, width: 8, height: 8))], detector: ctDetector)]),
+            input: input.id, run: run)
+        let summary = try await DICOMSRExporter(store: store, directory: folder.appendingPathComponent("out")).write()
+        let sr = try DICOMFile.read(try #require(summary.reports.first))
+        #expect(try sr.dataSet.string(DICOMTag(0x0020, 0x000D)) == study)
+        #expect(try sr.dataSet.string(DICOMTag(0x0010, 0x0020)) == patient)
+        let evidence = try sr.dataSet.sequence(DICOMTag(0x0040, 0xA375))?.first?.sequence(DICOMTag(0x0008, 0x1115))?.first?
+            .sequence(DICOMTag(0x0008, 0x1199))?.first
+        #expect(try evidence?.string(DICOMTag(0x0008, 0x1155)) == sop)
+        #expect(summary.reportsWithGeneratedUIDs == 0)
+        if let dciodvfy = Validator.required("dciodvfy") {
+            let (_, out) = try Validator.run(dciodvfy, [summary.reports[0].path])
+            let errors = out.split(separator: "\n").filter { $0.hasPrefix("Error") }
+            #expect(errors.isEmpty, "\(errors)")
+        }
+        if let dsr2xml = Validator.required("dsr2xml") {
+            #expect(try Validator.run(dsr2xml, [summary.reports[0].path]).0 == 0)
+        }
     }
 }
