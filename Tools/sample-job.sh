@@ -39,7 +39,6 @@ echo
 "$vigil" export --db "$db" --format dicom-sr --output "$out"
 "$vigil" export --db "$db" --format hl7v2 --kind ecg --output "$out/findings.hl7"
 if command -v dciodvfy >/dev/null && command -v dsr2xml >/dev/null; then Tools/dicomsr/validate.sh "$out"; fi
-if [ -x /work/venv-tools/bin/python ] || command -v python3 >/dev/null; then
-  "${VIGIL_PYTHON:-python3}" Tools/hl7/validate.py "$out/findings.hl7" 2>/dev/null | tail -1 || true
-fi
+py="${VIGIL_PYTHON:-python3}"  # a Python with the PyPI package hl7
+if "$py" -c 'import hl7' 2>/dev/null; then "$py" Tools/hl7/validate.py "$out/findings.hl7" | tail -1; fi
 echo "== Wrote $out/*.sr.dcm (overlays: $out/*.sc.dcm) and $out/findings.hl7"
