@@ -121,6 +121,10 @@ let package = Package(
         ),
         // MARK: Standard outputs: FHIR R4 JSON and CSV from stored findings
         .target(name: "FHIRExport", dependencies: ["DetectorKit", "FindingsStore"]),
+        // MARK: Standard outputs for radiology: DICOM TID 1500 SR and Secondary Capture overlays from stored findings
+        .target(name: "DICOMSR", dependencies: ["DICOM", "DetectorKit", "FindingsStore", "FHIRExport", "ImagingFormats", "ContentHash", "CPNG"]),
+        // MARK: Standard outputs for cardiology: HL7 v2.5.1 ORU^R01 messages and MLLP sending
+        .target(name: "HL7v2", dependencies: ["DetectorKit", "FindingsStore", "FHIRExport"]),
         // MARK: Explanations of stored findings, with each request kept in the audit log
         .target(name: "ExplainerStore", dependencies: ["Explainer", "FindingsStore", "DetectorKit"]),
 
@@ -133,7 +137,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench", "Explainer", "ImagingFormats", "ECGFormats",
                 "DetectorInputs", "Rendering", "ECGSynth", "CTSynth", "ECGSignal", "ECGDetectors", "ECGPlot", "CTDetector",
-                "FindingsStore", "BatchScoring", "FHIRExport", "ExplainerStore",
+                "FindingsStore", "BatchScoring", "FHIRExport", "ExplainerStore", "DICOMSR", "HL7v2",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -168,6 +172,8 @@ let package = Package(
             dependencies: ["BatchScoring", "DetectorKit", "DetectorInputs", "FindingsStore", "ECGFormats", "ECGSynth"],
             exclude: ["Fixtures"]),
         .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "FindingsStore", "DetectorKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "DICOMSRTests", dependencies: ["DICOMSR", "DICOM", "FindingsStore", "DetectorKit", "ImagingFormats"]),
+        .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "FindingsStore", "DetectorKit"]),
         .testTarget(name: "ExplainerStoreTests", dependencies: ["ExplainerStore", "Explainer", "FindingsStore", "DetectorKit"]),
     ]
 )

@@ -8,6 +8,8 @@
 #   libsqlite3-dev   SQLite for the findings store (GRDB / FindingsStore)
 set -euo pipefail
 packages=(libopenblas-dev pkg-config libssl-dev libpng-dev libopenjp2-7-dev libsqlite3-dev)
+# Validators the export tests run (Tests/DICOMSRTests): dcmtk (dsr2xml, dsrdump, storescu) and dicom3tools (dciodvfy).
+packages+=(dcmtk dicom3tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

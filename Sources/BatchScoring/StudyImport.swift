@@ -1,6 +1,7 @@
 import DetectorInputs
 import DetectorKit
 import FindingsStore
+import ImagingFormats
 import Foundation
 
 /// Puts CT studies on the worklist: registers each study (a folder of DICOM files, or PNG slices with
@@ -40,9 +41,13 @@ public enum StudyImport {
         let files = try files(of: url)
         let base = files.count == 1 && files[0] == url ? url.deletingLastPathComponent() : url
         let sha = try ContentDigest.of(files: files, relativeTo: base)
-        let uid = (try? CTStudy.read(paths: [url]))?.volumes.lazy.compactMap(\.metadata.studyInstanceUID).first
+        let volumes = (try? CTStudy.read(paths: [url]))?.volumes
+        let uid = volumes?.lazy.compactMap(\.metadata.studyInstanceUID).first
         let studyID = uid.flatMap { $0.isEmpty ? nil : $0 } ?? url.lastPathComponent
-        let input = try await store.registerInput(NewInput(contentSHA256: sha, path: url.path, kind: .ctStudy, studyID: studyID))
+        // The UIDs and patient/study values a DICOM SR export copies (docs/export.md); none for an unreadable study.
+        let source = try volumes.map { try VigilJSON.decode(JSONValue.self, from: VigilJSON.encode(StudySource.read(volumes: $0))) }
+        let input = try await store.registerInput(NewInput(contentSHA256: sha, path: url.path, kind: .ctStudy, studyID: studyID,
+                                                           sourceMetadata: source))
         return try await store.addToWorklist(NewWorklistEntry(studyID: input.studyID ?? studyID, input: input.id, arrivedAt: arrivedAt))
     }
 }

@@ -19,9 +19,13 @@ public struct FHIRBundleExporter: Sendable {
     public let pageSize: Int
     /// The bundle's timestamp.
     public let timestamp: Date
+    /// Model cards of the detectors' models, written into their Devices (matched by name and version).
+    public let modelCards: [ModelCard]
 
     /// Creates an exporter.
-    public init(store: any FindingsStore, kind: InputKind? = nil, pageSize: Int = 200, timestamp: Date = Date()) {
+    public init(store: any FindingsStore, kind: InputKind? = nil, pageSize: Int = 200, timestamp: Date = Date(),
+                modelCards: [ModelCard] = []) {
+        self.modelCards = modelCards
         self.store = store
         self.kind = kind
         self.pageSize = pageSize
@@ -40,7 +44,7 @@ public struct FHIRBundleExporter: Sendable {
             if stored.findings.isEmpty && stored.abstentions.isEmpty && stored.errors.isEmpty { return }
             let resources = FHIRResources.resources(input: stored.input, findings: stored.findings,
                                                     abstentions: stored.abstentions, errors: stored.errors,
-                                                    knownDevices: &devices)
+                                                    knownDevices: &devices, modelCards: modelCards)
             for (url, resource) in resources.entries {
                 let entry: JSONValue = ["fullUrl": .string(url), "resource": resource]
                 if !first { try output.write(",") }

@@ -25,4 +25,20 @@ public enum FHIRCodes {
     public static let patientIdentifier = "urn:vigil:patient-id"
     /// Identifier system of study identifiers as the source gave them.
     public static let studyIdentifier = "urn:vigil:study-id"
+
+    // AI Transparency on FHIR (HL7 IG, canonical http://hl7.org/fhir/uv/aitransparency, STU1 ballot).
+    /// HL7 v3 ObservationValue: `AIAST` (Artificial Intelligence asserted), the security label and Provenance reason.
+    public static let observationValue = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
+    /// HL7 v3 DataOperation (`CREATE`), for Provenance.activity.
+    public static let dataOperation = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
+    /// Provenance participant type (`author`), for Provenance.agent.type.
+    public static let provenanceParticipantType = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+    /// The IG's Device type code system (`Artificial-Intelligence`, `Deep-Learning-Models`).
+    public static let aiDeviceType = "http://hl7.org/fhir/uv/aitransparency/CodeSystem/AIdeviceTypeCS"
+    /// The IG's AI Device profile.
+    public static let aiDeviceProfile = "http://hl7.org/fhir/uv/aitransparency/StructureDefinition/AI-Device"
+    /// The IG's AI Provenance profile.
+    public static let aiProvenanceProfile = "http://hl7.org/fhir/uv/aitransparency/StructureDefinition/AI-Provenance"
+    /// The IG's AIKind extension (the kind of AI technology).
+    public static let aiKindExtension = "http://hl7.org/fhir/uv/aitransparency/StructureDefinition/aitransparency.AIKind"
 }

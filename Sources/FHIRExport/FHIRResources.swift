@@ -18,10 +18,17 @@ public enum FHIRResources {
 
     /// The resources for `input`; each error comes with its run's detector (and model). `knownDevices` holds the Device fullUrls already written; new ones are
     /// added to it and to the result.
+    ///
+    /// AI transparency (HL7 AI Transparency on FHIR IG): every Observation and the DiagnosticReport carry
+    /// `meta.security` `AIAST` (v3-ObservationValue, "Artificial Intelligence asserted"); each Device is an
+    /// AI Device (type `Artificial-Intelligence`, the model card as Markdown in `note` when `modelCards`
+    /// holds it); one Provenance per input names the report and its Observations as targets, each Device
+    /// as author agent, reason `AIAST`, activity `CREATE`.
     public static func resources(input: StoredInput, findings: [StoredFinding], abstentions: [StoredAbstention],
                                  errors: [(error: StoredError, detector: DetectorProvenance)],
-                                 knownDevices: inout Set<String>) -> InputResources
+                                 knownDevices: inout Set<String>, modelCards: [ModelCard] = []) -> InputResources
     {
+        var usedDevices: [String] = []
         var entries: [(String, JSONValue)] = []
         var results: [JSONValue] = []
         let subject = subject(input)
@@ -29,13 +36,18 @@ public enum FHIRResources {
 
         func device(_ p: DetectorProvenance) -> String {
             let url = uuidURL("device|\(p.id)|\(p.version)|\(p.modelName ?? "")|\(p.modelVersion ?? "")|\(p.modelSHA256 ?? "")")
-            if knownDevices.insert(url).inserted { entries.append((url, deviceResource(p, id: uuid(of: url)))) }
+            if knownDevices.insert(url).inserted {
+                let card = modelCards.first { $0.name == p.modelName && $0.version == p.modelVersion }
+                entries.append((url, deviceResource(p, id: uuid(of: url), card: card)))
+            }
+            if !usedDevices.contains(url) { usedDevices.append(url) }
             return url
         }
         func observation(_ url: String, _ fields: [String: JSONValue], _ p: DetectorProvenance) {
             var o = fields
             o["resourceType"] = "Observation"
             o["id"] = .string(uuid(of: url))
+            o["meta"] = aiAssertedMeta
             if let subject { o["subject"] = subject }
             if let effective { o["effectiveDateTime"] = effective }
             o["device"] = ["reference": .string(device(p))]
@@ -74,6 +86,7 @@ public enum FHIRResources {
         var report: [String: JSONValue] = [
             "resourceType": "DiagnosticReport",
             "id": .string(uuid(of: reportURL)),
+            "meta": aiAssertedMeta,
             "status": "final",
             "identifier": [["system": .string(FHIRCodes.inputIdentifier), "value": .string(input.contentSHA256)]],
             "code": reportCode(input.kind),
@@ -85,8 +98,27 @@ public enum FHIRResources {
         if let subject { report["subject"] = subject }
         if let effective { report["effectiveDateTime"] = effective }
         entries.append((reportURL, .object(report)))
+        let provenanceURL = uuidURL("provenance|\(input.contentSHA256)")
+        let made = (findings.map(\.finding.createdAt) + abstentions.map(\.abstention.createdAt) + errors.map(\.error.recordedAt)).max()
+        let provenance: [String: JSONValue] = [
+            "resourceType": "Provenance",
+            "id": .string(uuid(of: provenanceURL)),
+            "meta": ["profile": [.string(FHIRCodes.aiProvenanceProfile)]],
+            "target": .array(([reportURL] + results.compactMap { $0["reference"]?.stringValue }).map { ["reference": .string($0)] }),
+            "recorded": .string(instant(made ?? input.registeredAt)),
+            "reason": [["coding": [coding(FHIRCodes.observationValue, "AIAST", "Artificial Intelligence asserted")]]],
+            "activity": ["coding": [coding(FHIRCodes.dataOperation, "CREATE", "create")]],
+            "agent": .array(usedDevices.map { url in
+                ["type": ["coding": [coding(FHIRCodes.provenanceParticipantType, "author", "Author")]],
+                 "who": ["reference": .string(url)]]
+            }),
+        ]
+        entries.append((provenanceURL, .object(provenance)))
         return InputResources(entries: entries)
     }
+
+    /// `meta` of AI-asserted resources: the security label AIAST.
+    static let aiAssertedMeta: JSONValue = ["security": [coding(FHIRCodes.observationValue, "AIAST", "Artificial Intelligence asserted")]]
 
     // MARK: Pieces
 
@@ -132,7 +164,7 @@ public enum FHIRResources {
         }
     }
 
-    static func deviceResource(_ p: DetectorProvenance, id: String) -> JSONValue {
+    static func deviceResource(_ p: DetectorProvenance, id: String, card: ModelCard? = nil) -> JSONValue {
         var names: [JSONValue] = [["name": .string(p.id), "type": "user-friendly-name"]]
         var versions: [JSONValue] = [["value": .string(p.version)]]
         if let name = p.modelName { names.append(["name": .string(name), "type": "model-name"]) }
@@ -144,7 +176,36 @@ public enum FHIRResources {
         if let sha = p.modelSHA256 {
             device["identifier"] = [["system": "urn:vigil:model-sha256", "value": .string(sha)]]
         }
+        device["meta"] = ["profile": [.string(FHIRCodes.aiDeviceProfile)]]
+        device["manufacturer"] = "Vigil"
+        device["type"] = ["coding": [coding(FHIRCodes.aiDeviceType, "Artificial-Intelligence", "All kinds of Artificial Intelligence")]]
+        if p.modelName != nil {
+            device["extension"] = [["url": .string(FHIRCodes.aiKindExtension),
+                                    "valueCodeableConcept": ["coding": [coding(FHIRCodes.aiDeviceType, "Deep-Learning-Models", "Deep Learning Models")]]]]
+        }
+        if let card { device["note"] = [["text": .string(modelCardMarkdown(card))]] }
         return .object(device)
+    }
+
+    /// The model card as Markdown (the AI Transparency IG's Device-with-Model-Card-in-note form): name,
+    /// version, weights digest, intended use, uses it is not for, training data, evaluations with their
+    /// data and 95 % CIs, limitations.
+    public static func modelCardMarkdown(_ c: ModelCard) -> String {
+        var lines = ["# Model card: \(c.name) \(c.version)", "", "Weights SHA-256: \(c.weightsSHA256)", "",
+                     "## Intended use", c.intendedUse]
+        if !c.notForUse.isEmpty { lines += ["", "## Not for"] + c.notForUse.map { "- \($0)" } }
+        lines += ["", "## Training data", c.trainingData.description + (c.trainingData.synthetic ? " (synthetic data only)" : "")]
+        if !c.evaluation.isEmpty {
+            lines += ["", "## Evaluation"]
+            for e in c.evaluation {
+                let metrics = e.metrics.map { m in
+                    "\(m.name) \(m.value)" + (m.ci95.map { " (95 % CI \($0.lower)–\($0.upper))" } ?? "") + (m.subgroup.map { " [\($0)]" } ?? "")
+                }.joined(separator: "; ")
+                lines.append("- \(e.dataset.name) (n = \(e.dataset.size)\(e.dataset.synthetic ? ", synthetic" : "")): \(metrics)")
+            }
+        }
+        if !c.limitations.isEmpty { lines += ["", "## Limitations"] + c.limitations.map { "- \($0)" } }
+        return lines.joined(separator: "\n")
     }
 
     static func methodText(_ p: DetectorProvenance) -> String {

@@ -1,32 +1,37 @@
 import DetectorKit
 import FindingsStore
 
-/// One stored input with everything recorded for it: what both exporters write.
-struct StoredInputResults {
-    let input: StoredInput
-    let findings: [StoredFinding]
-    let abstentions: [StoredAbstention]
+/// One stored input with everything recorded for it: what every exporter writes.
+public struct StoredInputResults {
+    /// The input.
+    public let input: StoredInput
+    /// Its findings.
+    public let findings: [StoredFinding]
+    /// Its abstentions.
+    public let abstentions: [StoredAbstention]
     /// Errors with the detector (and model) of the run that recorded them.
-    let errors: [(error: StoredError, detector: DetectorProvenance)]
+    public let errors: [(error: StoredError, detector: DetectorProvenance)]
 }
 
 /// Pages through the store's inputs (of one kind, when given) in id order and reads each one's results,
 /// so an export streams whatever the store holds in bounded memory. The detector of each run is read
-/// once per run: errors are stored with the run, not the model.
-struct StoredResultsPager {
+/// once per run: errors are stored with the run, not the model. The FHIR, CSV, HL7 v2 and DICOM SR
+/// exporters all read the store through it.
+public struct StoredResultsPager {
     let store: any FindingsStore
     let kind: InputKind?
     let pageSize: Int
     private var runDetectors: [RunID: DetectorProvenance] = [:]
 
-    init(store: any FindingsStore, kind: InputKind?, pageSize: Int) {
+    /// A pager over `store`'s inputs of `kind` (all kinds when nil), `pageSize` inputs per query.
+    public init(store: any FindingsStore, kind: InputKind?, pageSize: Int) {
         self.store = store
         self.kind = kind
         self.pageSize = pageSize
     }
 
     /// Calls `body` with every input and its results, in input-id order.
-    mutating func forEach(_ body: (StoredInputResults) async throws -> Void) async throws {
+    public mutating func forEach(_ body: (StoredInputResults) async throws -> Void) async throws {
         var after: InputID?
         while true {
             let page = try await store.inputs(kind: kind, after: after, limit: pageSize)

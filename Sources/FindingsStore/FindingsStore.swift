@@ -179,11 +179,16 @@ public struct NewInput: Sendable, Hashable {
     public var studyID: String?
     /// When the input was acquired, when the source says.
     public var acquiredAt: Date?
+    /// What the source says that standard outputs copy (DICOM UIDs, patient/study module values; never
+    /// names), as JSON; nil when there is none. Stored once: a later registration fills it only when the
+    /// stored input has none.
+    public var sourceMetadata: JSONValue?
 
     /// Creates an input description.
     public init(contentSHA256: String, path: String, kind: InputKind, patientID: String? = nil,
-                studyID: String? = nil, acquiredAt: Date? = nil)
+                studyID: String? = nil, acquiredAt: Date? = nil, sourceMetadata: JSONValue? = nil)
     {
+        self.sourceMetadata = sourceMetadata
         self.contentSHA256 = contentSHA256
         self.path = path
         self.kind = kind
@@ -211,6 +216,8 @@ public struct StoredInput: Sendable, Hashable {
     public let acquiredAt: Date?
     /// When it was first registered (millisecond precision).
     public let registeredAt: Date
+    /// What the source says that standard outputs copy (see ``NewInput/sourceMetadata``); nil when none.
+    public var sourceMetadata: JSONValue? = nil
 }
 
 // MARK: - Runs

@@ -120,15 +120,22 @@ public final class SQLiteFindingsStore: FindingsStore {
             if let s = input.studyID, existing.studyID != s {
                 throw FindingsStoreError.conflictingInput(contentSHA256: sha, field: "studyID")
             }
+            if existing.sourceMetadata == nil, let meta = input.sourceMetadata {
+                try db.execute(sql: "UPDATE inputs SET source_metadata = ? WHERE id = ?",
+                               arguments: [try Self.json(meta, field: "sourceMetadata"), existing.id.rawValue])
+                var filled = existing
+                filled.sourceMetadata = meta
+                return (filled, false)
+            }
             return (existing, false)
         }
         try db.execute(
             sql: """
-                INSERT INTO inputs (content_sha256, path, kind, patient_id, study_id, acquired_at, registered_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO inputs (content_sha256, path, kind, patient_id, study_id, acquired_at, registered_at, source_metadata)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [sha, input.path, input.kind.rawValue, input.patientID, input.studyID,
-                        input.acquiredAt.map(Millis.from), at])
+                        input.acquiredAt.map(Millis.from), at, try input.sourceMetadata.map { try Self.json($0, field: "sourceMetadata") }])
         let id = db.lastInsertedRowID
         try Self.audit(db, at: at, actor: actor, action: "input.register", object: "input:\(id)",
                        details: ["kind": .string(input.kind.rawValue)])
@@ -620,10 +627,12 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     static func input(from row: Row) -> StoredInput {
         let acquired: Int64? = row["acquired_at"]
+        let source: String? = row["source_metadata"]
         return StoredInput(
             id: InputID(rawValue: row["id"]), contentSHA256: row["content_sha256"], path: row["path"],
             kind: InputKind(rawValue: row["kind"]), patientID: row["patient_id"], studyID: row["study_id"],
-            acquiredAt: acquired.map(Millis.date), registeredAt: Millis.date(row["registered_at"]))
+            acquiredAt: acquired.map(Millis.date), registeredAt: Millis.date(row["registered_at"]),
+            sourceMetadata: source.flatMap { try? VigilJSON.decode(JSONValue.self, from: Data($0.utf8)) })
     }
 
     static func fetchRun(_ db: Database, _ id: RunID) throws -> RunRecord? {

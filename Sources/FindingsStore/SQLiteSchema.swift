@@ -5,12 +5,15 @@ import GRDB
 /// `grdb_migrations`, so opening a file applies exactly the missing ones, in one transaction each.
 enum SQLiteSchema {
     /// Migration names in order; the last is the current schema.
-    static let migrationNames = ["v1-initial"]
+    static let migrationNames = ["v1-initial", "v2-input-source"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial") { db in
             try db.execute(sql: v1)
+        }
+        migrator.registerMigration("v2-input-source") { db in
+            try db.execute(sql: v2)
         }
         return migrator
     }
@@ -132,5 +135,12 @@ enum SQLiteSchema {
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be updated'); END;
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted'); END;
+        """
+
+    /// What the source says about an input that standard outputs must copy (for a DICOM study: the
+    /// Study/Series/SOP Instance UIDs and the patient and study module values, never names), as JSON;
+    /// NULL for inputs registered before this migration or without such metadata.
+    static let v2 = """
+        ALTER TABLE inputs ADD COLUMN source_metadata TEXT;
         """
 }

@@ -71,6 +71,25 @@ struct FHIRExportTests {
         #expect(byType["DiagnosticReport"]?.count == 4)
         #expect(byType["Observation"]?.count == 5)  // afib, long_qtc, abstention, error, pdac
         #expect(byType["Device"]?.count == 3)  // the error is tied to its run's detector and model
+        #expect(byType["Provenance"]?.count == 4)  // one per report
+        // AI transparency: every Observation and report is labelled AIAST; Devices are AI Devices; the
+        // Provenance of each report names it, its Observations and its Devices.
+        for r in (byType["Observation"] ?? []) + (byType["DiagnosticReport"] ?? []) {
+            let security = (r["meta"] as? [String: Any])?["security"] as? [[String: Any]]
+            #expect(security?.first?["code"] as? String == "AIAST")
+            #expect(security?.first?["system"] as? String == "http://terminology.hl7.org/CodeSystem/v3-ObservationValue")
+        }
+        for d in byType["Device"] ?? [] {
+            #expect(((d["type"] as? [String: Any])?["coding"] as? [[String: Any]])?.first?["code"] as? String == "Artificial-Intelligence")
+            #expect(d["manufacturer"] as? String == "Vigil")
+        }
+        let entries = bundle["entry"] as? [[String: Any]] ?? []
+        let firstReportURL = entries.first { ($0["resource"] as? [String: Any])?["resourceType"] as? String == "DiagnosticReport" }?["fullUrl"] as? String
+        let prov = try #require(byType["Provenance"]?.first { p in
+            (p["target"] as? [[String: Any]])?.contains { $0["reference"] as? String == firstReportURL } == true
+        })
+        #expect((prov["target"] as? [Any])?.count == 3)  // the report and its two Observations (afib, long_qtc)
+        #expect((prov["agent"] as? [Any])?.count == 2)  // both detectors
         let afib = try #require(byType["Observation"]?.first {
             (($0["code"] as? [String: Any])?["text"] as? String) == "Atrial fibrillation"
         })

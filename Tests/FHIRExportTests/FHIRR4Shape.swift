@@ -36,8 +36,15 @@ struct FHIRR4Shape {
         "resourceType", "id", "meta", "text", "identifier", "definition", "udiCarrier", "status", "statusReason",
         "distinctIdentifier", "manufacturer", "manufactureDate", "expirationDate", "lotNumber", "serialNumber", "deviceName",
         "modelNumber", "partNumber", "type", "specialization", "version", "property", "patient", "owner", "contact",
-        "location", "url", "note", "safety", "parent",
+        "location", "url", "note", "safety", "parent", "extension",
     ]
+    /// Provenance (R4 provenance.html).
+    static let provenanceElements: Set<String> = [
+        "resourceType", "id", "meta", "text", "extension", "target", "occurredPeriod", "occurredDateTime", "recorded",
+        "policy", "location", "reason", "activity", "agent", "entity", "signature",
+    ]
+    /// Meta (R4 resource.html#Meta).
+    static let metaElements: Set<String> = ["versionId", "lastUpdated", "source", "profile", "security", "tag"]
     static let componentElements: Set<String> = [
         "code", "valueQuantity", "valueCodeableConcept", "valueString", "valueBoolean", "valueInteger", "valueRange",
         "valueRatio", "valueSampledData", "valueTime", "valueDateTime", "valuePeriod", "dataAbsentReason",
@@ -75,6 +82,7 @@ struct FHIRR4Shape {
             guard let resource = entry["resource"] as? [String: Any] else { continue }
             let path = "Bundle.entry[\(i)].resource"
             notEmpty(resource, path)
+            if let meta = resource["meta"] { self.meta(meta, "\(path).meta") }
             if let id = resource["id"] as? String, id.range(of: "^[A-Za-z0-9\\-\\.]{1,64}$", options: .regularExpression) == nil {
                 fail("\(path).id", "does not match [A-Za-z0-9-.]{1,64}")
             }
@@ -84,6 +92,7 @@ struct FHIRR4Shape {
             case "Observation": observation(resource, path, byURL)
             case "DiagnosticReport": report(resource, path, byURL)
             case "Device": device(resource, path)
+            case "Provenance": provenance(resource, path, byURL)
             default: fail(path, "unexpected resource type \(resource["resourceType"] ?? "nil")")
             }
         }
@@ -154,6 +163,43 @@ struct FHIRR4Shape {
         }
         for (k, v) in (d["version"] as? [[String: Any]] ?? []).enumerated() where (v["value"] as? String ?? "").isEmpty {
             fail("\(path).version[\(k)].value", "required")
+        }
+    }
+
+    private mutating func provenance(_ p: [String: Any], _ path: String, _ urls: [String: String]) {
+        unknownElements(p, Self.provenanceElements, path)
+        let targets = p["target"] as? [Any] ?? []
+        if targets.isEmpty { fail("\(path).target", "required, 1..*") }
+        for (k, t) in targets.enumerated() {
+            reference(t, "\(path).target[\(k)]", urls, allowed: Set(urls.values), mustResolve: true)
+        }
+        guard let recorded = p["recorded"] else { fail("\(path).recorded", "required"); return }
+        instant(recorded, "\(path).recorded")
+        let agents = p["agent"] as? [[String: Any]] ?? []
+        if agents.isEmpty { fail("\(path).agent", "required, 1..*") }
+        for (k, a) in agents.enumerated() {
+            for key in a.keys.sorted() where !["type", "role", "who", "onBehalfOf"].contains(key) {
+                fail("\(path).agent[\(k)].\(key)", "not an element of Provenance.agent")
+            }
+            guard let who = a["who"] else { fail("\(path).agent[\(k)].who", "required"); continue }
+            reference(who, "\(path).agent[\(k)].who", urls,
+                      allowed: ["Practitioner", "PractitionerRole", "RelatedPerson", "Patient", "Device", "Organization"])
+            if let t = a["type"] { codeableConcept(t, "\(path).agent[\(k)].type", required: false) }
+        }
+        for (k, r) in (p["reason"] as? [Any] ?? []).enumerated() { codeableConcept(r, "\(path).reason[\(k)]", required: true) }
+        if let a = p["activity"] { codeableConcept(a, "\(path).activity", required: true) }
+    }
+
+    private mutating func meta(_ any: Any, _ path: String) {
+        guard let m = any as? [String: Any] else { fail(path, "not a Meta"); return }
+        unknownElements(m, Self.metaElements, path)
+        for (k, c) in (m["security"] as? [[String: Any]] ?? []).enumerated() {
+            if !((c["system"] as? String)?.contains(":") ?? false) || (c["code"] as? String ?? "").isEmpty {
+                fail("\(path).security[\(k)]", "a Coding needs system and code")
+            }
+        }
+        for (k, p) in (m["profile"] as? [Any] ?? []).enumerated() where !((p as? String)?.hasPrefix("http") ?? false) {
+            fail("\(path).profile[\(k)]", "not a canonical URL")
         }
     }
 
