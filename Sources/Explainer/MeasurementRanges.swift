@@ -14,8 +14,11 @@ public struct MeasurementRange: Sendable, Hashable, Codable {
     public let unit: String
     /// Lowest usual value (inclusive); nil when there is no lower limit.
     public let low: Double?
-    /// First value above the usual range (exclusive upper limit): `value >= high` is above.
+    /// Upper limit: a value at or above it is above the range (QRS 120 ms is wide), or, when
+    /// ``highInclusive``, a value above it (a heart rate of 100 /min is within 60–100).
     public let high: Double?
+    /// Whether ``high`` itself is within the range (default false).
+    public let highInclusive: Bool?
     /// The range as a clinician reads it (`under 120 ms`).
     public let text: String
     /// The range in plain words (`under 120 milliseconds`).
@@ -40,7 +43,7 @@ public struct MeasurementRange: Sendable, Hashable, Codable {
     /// Where `value` (in ``unit``) lies.
     public func position(of value: Double) -> Position {
         if let low, value < low { return .below }
-        if let high, value >= high { return .above }
+        if let high, highInclusive == true ? value > high : value >= high { return .above }
         return .within
     }
 

@@ -63,7 +63,7 @@ struct ExplainCommand: AsyncParsableCommand {
         let progressive = Explainer.explainProgressively(request, backend: backendImpl)
         print(progressive.immediate.text)
         guard progressive.followUp != nil else { return }
-        fflush(stdout)
+        fflush(nil)   // all output streams: the template answer shows before the wait
         printError("waiting for the language model's answer (up to \(Int(request.openAI?.timeoutSeconds ?? 0)) s per attempt) …")
         let final = await progressive.final()
         print("")

