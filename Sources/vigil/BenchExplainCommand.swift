@@ -59,6 +59,9 @@ struct BenchExplainCommand: AsyncParsableCommand {
                     let compact = CompactPrompt(context: context)
                     var row = Row(input: input.name, question: q, audience: a)
                     row.estimatedTokens = compact.estimatedTokens
+                    if ProcessInfo.processInfo.environment["VIGIL_BENCH_PRINT_PROMPTS"] == "1" {
+                        printError("---- \(input.name) · \(a.rawValue) · \(q ?? "-")\n\(compact.system)\n\n\(compact.user)")
+                    }
                     if promptsOnly {
                         if let config { row.promptTokens = await Self.tokenize(compact, config) }
                         rows.append(row)
@@ -109,7 +112,17 @@ struct BenchExplainCommand: AsyncParsableCommand {
         }
         var inputs: [Input] = []
         for url in files {
-            let data = try Data(contentsOf: url)
+            do { inputs += try loadFile(url) } catch {
+                printError("warning: skipped \(url.path): \(error)")
+            }
+        }
+        return inputs
+    }
+
+    static func loadFile(_ url: URL) throws -> [Input] {
+        var inputs: [Input] = []
+        let data = try Data(contentsOf: url)
+        do {
             if let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]],
                array.first?["outcomes"] != nil
             {
@@ -172,20 +185,22 @@ struct BenchExplainCommand: AsyncParsableCommand {
         out.append("Explanation bench: \(inputs) inputs × \(questions) questions × \(audiences) audiences = \(rows.count) requests"
             + (model.map { ", model \($0)" } ?? ""))
         out.append("")
-        out.append("  group       n  accepted  share   p50 s   p95 s  prompt tok p50/p95/max  est tok max  grade p50")
+        out.append("  group        n  accepted  share   p50 s   p95 s   prompt tok p50/p95/max  est tok max  grade p50")
         let groups: [(String, [Row])] = [("clinician", rows.filter { $0.audience == .clinician }),
                                          ("patient", rows.filter { $0.audience == .patient }), ("all", rows)]
+        func l(_ x: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - x.count)) + x }
         for (name, rs) in groups where !rs.isEmpty {
             let accepted = rs.filter(\.accepted).count
             let secs = rs.compactMap(\.seconds)
             let toks = rs.compactMap(\.promptTokens).map(Double.init)
             let grades = rs.compactMap(\.grade)
-            let share = promptsOnly ? "-" : String(format: "%4.0f%%", 100 * Double(accepted) / Double(rs.count))
-            out.append("  " + name.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + String(format: "%4d %9@ %6@ %7@ %7@ ", rs.count, promptsOnly ? "-" : "\(accepted)", share, f(percentile(secs, 0.5)), f(percentile(secs, 0.95)))
-                + "\(f(percentile(toks, 0.5), 0))/\(f(percentile(toks, 0.95), 0))/\(f(toks.max(), 0))".padding(toLength: 24, withPad: " ", startingAt: 0)
-                + String(format: "%11d", rs.map(\.estimatedTokens).max() ?? 0)
-                + String(format: "%11@", grades.isEmpty ? "-" : f(percentile(grades, 0.5))))
+            let share = promptsOnly ? "-" : String(format: "%.0f%%", 100 * Double(accepted) / Double(rs.count))
+            out.append("  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + l("\(rs.count)", 4)
+                + l(promptsOnly ? "-" : "\(accepted)", 10) + l(share, 7) + l(f(percentile(secs, 0.5)), 8)
+                + l(f(percentile(secs, 0.95)), 8)
+                + l("\(f(percentile(toks, 0.5), 0))/\(f(percentile(toks, 0.95), 0))/\(f(toks.max(), 0))", 25)
+                + l("\(rs.map(\.estimatedTokens).max() ?? 0)", 13)
+                + l(grades.isEmpty ? "-" : f(percentile(grades, 0.5)), 11))
         }
         if !promptsOnly {
             var reasons: [String: Int] = [:]
