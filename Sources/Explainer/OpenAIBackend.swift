@@ -122,15 +122,7 @@ public struct OpenAIBackend: ExplanationBackend {
                 usage.promptTokens = tokens.prompt
                 usage.completionTokens = tokens.completion
                 lastRaw = content
-                let answer = try Self.decodeAnswer(content)
-                var draft = template
-                draft.claims = answer.claims.map {
-                    Claim(text: compact.fill($0.text), codes: $0.codes, measurements: $0.measurements)
-                }
-                if context.question?.answerable == true {
-                    draft.answer = answer.answer.map(compact.fill) ?? template.answer
-                    draft.cannotAnswer = nil
-                }
+                let draft = try Self.draft(fromAnswer: content, context: context, compact: compact, template: template)
                 return BackendDraft(draft: draft, prompt: compact.system + "\n\n" + compact.user, rawAnswer: content,
                                     model: configuration.model, errors: errors, usage: usage)
             } catch let error as ExplainerError {
@@ -143,6 +135,30 @@ public struct OpenAIBackend: ExplanationBackend {
         }
         throw Failure(error: lastError, prompt: compact.system + "\n\n" + compact.user, rawAnswer: lastRaw,
                       errors: errors, usage: usage)
+    }
+
+    /// The draft a model's answer (`choices[0].message.content`) makes for `context`: its claims (and answer)
+    /// with references filled in, and the template's "does not mean", next-step, urgent and "cannot tell you"
+    /// lines. The same function serves the backend, `vigil bench explain` and the audit of labelled answers.
+    /// - Throws: ``ExplainerError/invalidAnswer(_:)`` when the answer is not the JSON asked for.
+    public static func draft(fromAnswer content: String, context: ExplanationContext) throws -> DraftAnswer {
+        try draft(fromAnswer: content, context: context, compact: CompactPrompt(context: context),
+                  template: TemplateBackend().compose(context))
+    }
+
+    static func draft(fromAnswer content: String, context: ExplanationContext, compact: CompactPrompt,
+                      template: DraftAnswer) throws -> DraftAnswer
+    {
+        let answer = try decodeAnswer(content)
+        var draft = template
+        draft.claims = answer.claims.map {
+            Claim(text: compact.fill($0.text), codes: $0.codes, measurements: $0.measurements)
+        }
+        if context.question?.answerable == true {
+            draft.answer = answer.answer.map(compact.fill) ?? template.answer
+            draft.cannotAnswer = nil
+        }
+        return draft
     }
 
     var endpoint: URL { configuration.baseURL.appendingPathComponent("chat/completions") }

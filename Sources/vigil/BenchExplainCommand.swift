@@ -29,6 +29,8 @@ struct BenchExplainCommand: AsyncParsableCommand {
     @Option(help: "At most this many inputs.") var limit: Int?
     @Option(help: "Keep every exchange as JSON in this folder.") var record: String?
     @Flag(help: "Only build the prompts and count their tokens.") var promptsOnly = false
+    @Option(help: "Ask in a shuffled order (this seed), so that a run cut short still covers inputs and questions.")
+    var shuffle: UInt64?
 
     static let defaultQuestions = ["-", "What does this result mean?", "What happens next?", "Do I have atrial fibrillation?",
                                    "What was my heart rate?", "How sure is this result?"]
@@ -49,9 +51,13 @@ struct BenchExplainCommand: AsyncParsableCommand {
         var rows: [Row] = []
         var n = 0
         let total = inputs.count * qs.count * audiences.count
-        for input in inputs {
-            for q in qs {
-                for a in audiences {
+        var plan: [(Input, String?, Audience)] = []
+        for input in inputs { for q in qs { for a in audiences { plan.append((input, q, a)) } } }
+        if let shuffle {
+            var rng = SplitMix64(seed: shuffle)
+            plan.shuffle(using: &rng)
+        }
+        for (input, q, a) in plan {
                     n += 1
                     var request = ExplanationRequest(outcomes: input.outcomes, audience: a, question: q,
                                                      modelCards: input.cards, backend: .openai, openAI: config)
@@ -78,9 +84,7 @@ struct BenchExplainCommand: AsyncParsableCommand {
                     row.completionTokens = e.audit.usage?.completionTokens
                     row.grade = a == .patient ? e.readingGrade : nil
                     rows.append(row)
-                    if let record { try Self.write(e, row: row, compact: compact, to: record, index: n) }
-                }
-            }
+                    if let record { try Self.write(e, row: row, context: context, to: record, index: n) }
         }
         print(Self.table(rows, model: config?.model, promptsOnly: promptsOnly, inputs: inputs.count, questions: qs.count,
                          audiences: audiences.count))
@@ -155,16 +159,17 @@ struct BenchExplainCommand: AsyncParsableCommand {
         return tokens.count + 12   // <|im_start|>system … <|im_end|> <|im_start|>user … <|im_start|>assistant
     }
 
-    static func write(_ e: Explanation, row: Row, compact: CompactPrompt, to dir: String, index: Int) throws {
+    static func write(_ e: Explanation, row: Row, context: ExplanationContext, to dir: String, index: Int) throws {
         struct Record: Encodable {
             let input: String; let question: String?; let audience: String; let model: String?
             let prompt: String?; let rawAnswer: String?; let claims: [Claim]; let answer: String?
             let accepted: Bool; let failure: String?; let checkerFailures: [CheckFailure]
             let usage: Usage?; let readingGrade: Double?; let errors: [String]
         }
+        let draft = e.audit.rawAnswer.flatMap { try? OpenAIBackend.draft(fromAnswer: $0, context: context) }
         let r = Record(input: row.input, question: row.question, audience: row.audience.rawValue, model: e.backend.model,
                        prompt: e.audit.prompt, rawAnswer: e.audit.rawAnswer,
-                       claims: e.backend.used == .openai ? e.claims : [], answer: e.backend.used == .openai ? e.question?.text : nil,
+                       claims: draft?.claims ?? [], answer: draft?.answer,
                        accepted: row.accepted, failure: row.failure, checkerFailures: e.audit.checker?.failures ?? [],
                        usage: e.audit.usage, readingGrade: e.readingGrade, errors: e.audit.errors)
         let name = String(format: "%04d-%@-%@.json", index, row.input.replacingOccurrences(of: "/", with: "_"), row.audience.rawValue)
@@ -215,6 +220,19 @@ struct BenchExplainCommand: AsyncParsableCommand {
             for (k, v) in reasons.sorted(by: { $0.value > $1.value }) { out.append("  \(k.padding(toLength: 36, withPad: " ", startingAt: 0)) \(v)") }
         }
         return out.joined(separator: "\n")
+    }
+}
+
+/// A small seeded generator (SplitMix64) for repeatable shuffles.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 
