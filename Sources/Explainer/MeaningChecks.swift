@@ -100,15 +100,36 @@ struct MeaningChecks {
         }
     }
 
-    /// Whether most (70 %) of the sentence's content words come from one approved text (an entry's sentence
-    /// in the audience's voice, a template claim or next step).
+    /// Whether the sentence is taken nearly word for word from one approved text (an entry's sentence in the
+    /// audience's voice, a template claim or next step): a contiguous run of its words that covers 70 % of
+    /// them (at least 4 words) appears there.
     func isApprovedAdvice(_ lower: String) -> Bool {
-        let words = Self.contentWords(lower)
-        guard !words.isEmpty else { return true }
+        let words = Self.words(lower)
+        guard words.count >= 3 else { return false }
         return approvedAdvice.contains { approved in
-            let a = Set(Self.contentWords(approved))
-            return Double(words.filter(a.contains).count) / Double(words.count) >= 0.7
+            let run = Self.longestCommonRun(words, Self.words(approved))
+            return run >= 4 && Double(run) >= 0.7 * Double(words.count)
         }
+    }
+
+    static func words(_ s: String) -> [String] {
+        s.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "'" }).map(String.init)
+    }
+
+    /// The length of the longest run of words that `a` and `b` share, in order and contiguous.
+    static func longestCommonRun(_ a: [String], _ b: [String]) -> Int {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        var previous = [Int](repeating: 0, count: b.count + 1)
+        var best = 0
+        for i in 1...a.count {
+            var current = [Int](repeating: 0, count: b.count + 1)
+            for j in 1...b.count where a[i - 1] == b[j - 1] {
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+            }
+            previous = current
+        }
+        return best
     }
 
     static let stopWords: Set<String> = ["the", "a", "an", "to", "of", "and", "or", "is", "are", "be", "this",
