@@ -31,6 +31,8 @@ struct BenchExplainCommand: AsyncParsableCommand {
     @Flag(help: "Only build the prompts and count their tokens.") var promptsOnly = false
     @Option(help: "Ask in a shuffled order (this seed), so that a run cut short still covers inputs and questions.")
     var shuffle: UInt64?
+    @Option(help: "Stop asking after this many seconds and report what was measured (with --shuffle, a fair sample).")
+    var maxSeconds: Double?
 
     static let defaultQuestions = ["-", "What does this result mean?", "What happens next?", "Do I have atrial fibrillation?",
                                    "What was my heart rate?", "How sure is this result?"]
@@ -57,7 +59,12 @@ struct BenchExplainCommand: AsyncParsableCommand {
             var rng = SplitMix64(seed: shuffle)
             plan.shuffle(using: &rng)
         }
+        let started = Date()
         for (input, q, a) in plan {
+                    if let maxSeconds, Date().timeIntervalSince(started) > maxSeconds {
+                        printError("stopped after \(Int(maxSeconds)) s (--max-seconds): \(n) of \(total) requests asked")
+                        break
+                    }
                     n += 1
                     var request = ExplanationRequest(outcomes: input.outcomes, audience: a, question: q,
                                                      modelCards: input.cards, backend: .openai, openAI: config)
@@ -86,8 +93,8 @@ struct BenchExplainCommand: AsyncParsableCommand {
                     rows.append(row)
                     if let record { try Self.write(e, row: row, context: context, to: record, index: n) }
         }
-        print(Self.table(rows, model: config?.model, promptsOnly: promptsOnly, inputs: inputs.count, questions: qs.count,
-                         audiences: audiences.count))
+        print(Self.table(rows, model: promptsOnly ? nil : config?.model, promptsOnly: promptsOnly, inputs: inputs.count,
+                         questions: qs.count, audiences: audiences.count))
     }
 
     struct Row {
@@ -187,7 +194,7 @@ struct BenchExplainCommand: AsyncParsableCommand {
     static func table(_ rows: [Row], model: String?, promptsOnly: Bool, inputs: Int, questions: Int, audiences: Int) -> String {
         func f(_ x: Double?, _ d: Int = 1) -> String { x.map { String(format: "%.\(d)f", $0) } ?? "-" }
         var out: [String] = []
-        out.append("Explanation bench: \(inputs) inputs × \(questions) questions × \(audiences) audiences = \(rows.count) requests"
+        out.append("Explanation bench: \(inputs) inputs × \(questions) questions × \(audiences) audiences; \(rows.count) requests"
             + (model.map { ", model \($0)" } ?? ""))
         out.append("")
         out.append("  group        n  accepted  share   p50 s   p95 s   prompt tok p50/p95/max  est tok max  grade p50")
