@@ -6,7 +6,16 @@
 #   libpng-dev       16-bit grayscale PNG slices (CPNG / ImagingFormats)
 #   libopenjp2-7-dev JPEG 2000 pixel data in DICOM (COpenJPEG / ImagingFormats)
 #   libsqlite3-dev   SQLite for the findings store (GRDB / FindingsStore)
+#   --with-llm       also Tools/llm/setup.sh: llama-server and SmolLM2-135M for the explainer's end-to-end test
+#                    (built once, cached in /var/cache/vigil/llm; ~13 min of CPU the first time)
 set -euo pipefail
+with_llm=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-llm) with_llm=1 ;;
+    *) echo "setup: unknown argument '$arg' (--with-llm)" >&2; exit 2 ;;
+  esac
+done
 packages=(libopenblas-dev pkg-config libssl-dev libpng-dev libopenjp2-7-dev libsqlite3-dev)
 # Validators the export tests run (Tests/DICOMSRTests): dcmtk (dsr2xml, dsrdump, storescu) and dicom3tools (dciodvfy).
 packages+=(dcmtk dicom3tools)
@@ -21,3 +30,4 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 echo "setup: system packages present (${packages[*]})"
+if ((with_llm)); then "$(dirname "$0")/llm/setup.sh" --models smollm2; fi

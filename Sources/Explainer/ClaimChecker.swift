@@ -186,6 +186,17 @@ public struct ClaimChecker: Sendable {
             }
         }
 
+        // Meaning: references, measurements against their usual range, urgency, advice, diagnosis
+        // statements; for what the model wrote (claims and the answer), not the knowledge base's own lines.
+        let meaning = MeaningChecks(context: context, template: TemplateBackend().compose(context))
+        for claim in draft.claims {
+            meaning.check(text: claim.text, sentences: Readability.splitSentences(claim.text),
+                          claimMeasurements: claim.measurements, fail: fail)
+        }
+        if let answer = draft.answer {
+            meaning.check(text: answer, sentences: Readability.splitSentences(answer), claimMeasurements: [], fail: fail)
+        }
+
         // Dropped content.
         for f in findings where f.decision == .positive && !mentionedFindings.contains(f.code) {
             fail("dropped_finding", "positive finding \(f.code) (\(f.label)) is not reported")

@@ -14,16 +14,36 @@ public struct BackendDraft: Sendable {
     public var model: String?
     /// Errors of failed attempts before the one that succeeded.
     public var errors: [String]
+    /// Tokens and time of the answer (language-model backends).
+    public var usage: Usage
 
     /// Creates a backend draft.
     public init(draft: DraftAnswer, prompt: String? = nil, rawAnswer: String? = nil, model: String? = nil,
-                errors: [String] = [])
+                errors: [String] = [], usage: Usage = Usage())
     {
         self.draft = draft
         self.prompt = prompt
         self.rawAnswer = rawAnswer
         self.model = model
         self.errors = errors
+        self.usage = usage
+    }
+}
+
+/// Tokens and time of one language-model answer, as the server reported them (`usage`).
+public struct Usage: Sendable, Hashable, Codable {
+    /// Prompt tokens (`usage.prompt_tokens`).
+    public var promptTokens: Int?
+    /// Tokens written (`usage.completion_tokens`).
+    public var completionTokens: Int?
+    /// Seconds from sending the request to the last byte of the answer (last attempt).
+    public var seconds: Double?
+
+    /// Creates a usage record.
+    public init(promptTokens: Int? = nil, completionTokens: Int? = nil, seconds: Double? = nil) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.seconds = seconds
     }
 }
 
@@ -62,6 +82,10 @@ public enum Explainer {
     }
 
     /// Explains `request` with `backend` (nil: the requested backend is not configured).
+    ///
+    /// Nothing internal reaches the reader: a server's address, HTTP status and error body, and the
+    /// checker's details, go to ``Explanation/audit`` and ``BackendReport/failure`` (a stable code); the
+    /// text and ``BackendReport/fallbackReason`` say only, in plain words, that the built-in text is shown.
     public static func explain(_ request: ExplanationRequest, knowledge: KnowledgeBase = .embedded,
                                backend: (any ExplanationBackend)?) async -> Explanation
     {
@@ -78,6 +102,7 @@ public enum Explainer {
                 audit.prompt = result.prompt
                 audit.rawAnswer = result.rawAnswer
                 audit.errors = result.errors
+                audit.usage = result.usage
                 report.model = result.model
                 let verdict = ClaimChecker(context: context).check(result.draft)
                 audit.checker = verdict
@@ -85,31 +110,51 @@ public enum Explainer {
                     draft = result.draft
                     report.used = backend.kind
                 } else {
-                    report.fallbackReason = "the \(backend.kind.rawValue) answer failed the claim checker ("
-                        + verdict.failures.map(\.rule).uniqued().joined(separator: ", ")
-                        + "); the template answer is shown instead"
+                    report.failure = .checkerRejected
+                    report.fallbackReason = BackendFailure.checkerRejected.readerText
                 }
             } catch {
                 audit.errors.append(String(describing: error))
+                var failure = BackendFailure.failed
                 if let e = error as? OpenAIBackend.Failure {
                     audit.prompt = e.prompt
                     audit.rawAnswer = e.rawAnswer
                     audit.errors = e.errors
+                    audit.usage = e.usage
+                    failure = BackendFailure(e.error)
+                } else if let e = error as? ExplainerError {
+                    failure = BackendFailure(e)
                 }
-                report.fallbackReason = "the \(backend.kind.rawValue) backend failed (\(describe(error))); "
-                    + "the template answer is shown instead"
+                report.failure = failure
+                report.fallbackReason = failure.readerText
             }
         } else if backend == nil {
-            report.fallbackReason = "the \(request.backend.rawValue) backend is not configured; "
-                + "the template answer is shown instead"
+            report.failure = .notConfigured
+            report.fallbackReason = BackendFailure.notConfigured.readerText
         }
         return assemble(draft: draft, context: context, report: report, audit: audit)
     }
 
-    static func describe(_ error: any Error) -> String {
-        if let e = error as? OpenAIBackend.Failure { return e.error.description }
-        if let e = error as? ExplainerError { return e.description }
-        return String(describing: error)
+    /// The template answer at once and the requested backend's answer as a follow-up.
+    ///
+    /// ``ProgressiveExplanation/immediate`` is the template answer (``BackendReport/pending`` true when a
+    /// language model was asked); ``ProgressiveExplanation/followUp`` finishes with the model's answer when
+    /// it passes the claim checker, else with the template answer and the failure recorded. A CLI prints the
+    /// first and then the second; an HTTP or MCP service returns the first and serves the second as a
+    /// follow-up resource.
+    public static func explainProgressively(_ request: ExplanationRequest, knowledge: KnowledgeBase = .embedded,
+                                            backend: (any ExplanationBackend)?) -> ProgressiveExplanation
+    {
+        let context = ExplanationContext(request: request, knowledge: knowledge)
+        var report = BackendReport(requested: request.backend, used: .template, model: nil, fallbackReason: nil)
+        let waits = backend.map { $0.kind != .template } ?? false
+        if waits { report.pending = true }
+        let audit = ExplanationAudit(findingsSHA256: findingsHash(request.outcomes), prompt: nil, rawAnswer: nil,
+                                     checker: nil, errors: [])
+        let immediate = assemble(draft: TemplateBackend().compose(context), context: context, report: report, audit: audit)
+        let followUp: Task<Explanation, Never>? = waits
+            ? Task { await explain(request, knowledge: knowledge, backend: backend) } : nil
+        return ProgressiveExplanation(immediate: immediate, followUp: followUp)
     }
 
     /// SHA-256 (hex) of the outcomes as Vigil JSON.
@@ -193,8 +238,12 @@ public enum Explainer {
         section(patient ? "Where this information comes from:" : "Sources:", sources)
         var produced = report.used == .template
             ? (patient ? "Written by: Vigil's built-in text (no AI language model)." : "Backend: template (deterministic).")
-            : "Backend: \(report.used.rawValue)\(report.model.map { " (model \($0))" } ?? ""), checked by the claim checker."
+            : (patient ? "Written by: an AI language model, checked against the results by Vigil."
+                : "Backend: \(report.used.rawValue)\(report.model.map { " (model \($0))" } ?? ""), checked by the claim checker.")
         if let reason = report.fallbackReason { produced += " Note: \(reason)." }
+        if report.pending == true {
+            produced += patient ? " An AI-written answer may follow." : " A language-model answer is pending."
+        }
         lines.append("")
         lines.append(produced)
 
@@ -204,6 +253,57 @@ public enum Explainer {
                            doesNotMean: draft.doesNotMean, nextSteps: draft.nextSteps, urgent: draft.urgent,
                            question: question, modelLimits: limits, sources: sources, backend: report,
                            readingGrade: grade.map { ($0 * 10).rounded() / 10 }, audit: audit)
+    }
+}
+
+/// The template answer now and the language model's answer later (``Explainer/explainProgressively(_:knowledge:backend:)``).
+public struct ProgressiveExplanation: Sendable {
+    /// The template answer, ready at once.
+    public let immediate: Explanation
+    /// The final answer (the model's when it passes the checker); nil when no language model was asked.
+    public let followUp: Task<Explanation, Never>?
+
+    /// The final answer: the follow-up's, or the immediate one when there is none.
+    public func final() async -> Explanation { await followUp?.value ?? immediate }
+}
+
+/// Why the requested backend's answer is not shown: a stable code for programs and the audit trail, and a
+/// plain sentence for readers that names no server, status or error text.
+public enum BackendFailure: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The openai backend is not configured (no model named).
+    case notConfigured = "not_configured"
+    /// The server could not be reached.
+    case unreachable
+    /// The server did not answer in time.
+    case timeout
+    /// The server answered with an HTTP error.
+    case httpError = "http_error"
+    /// The answer was not the JSON asked for.
+    case invalidAnswer = "invalid_answer"
+    /// The answer failed the claim checker.
+    case checkerRejected = "checker_rejected"
+    /// Any other failure.
+    case failed
+
+    init(_ error: ExplainerError) {
+        switch error {
+        case .timedOut: self = .timeout
+        case let .server(text): self = text.hasPrefix("HTTP ") ? .httpError : .unreachable
+        case .invalidAnswer: self = .invalidAnswer
+        case .notConfigured: self = .notConfigured
+        default: self = .failed
+        }
+    }
+
+    /// The sentence a reader sees.
+    public var readerText: String {
+        switch self {
+        case .notConfigured: "the AI language model is not set up, so Vigil's built-in text is shown"
+        case .checkerRejected: "the AI language model's answer did not pass Vigil's checks, so Vigil's built-in text is shown"
+        case .timeout: "the AI language model did not answer in time, so Vigil's built-in text is shown"
+        case .unreachable, .httpError, .invalidAnswer, .failed:
+            "the AI language model could not give a usable answer, so Vigil's built-in text is shown"
+        }
     }
 }
 

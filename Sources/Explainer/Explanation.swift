@@ -127,8 +127,26 @@ public struct BackendReport: Sendable, Hashable, Codable {
     public var used: BackendKind
     /// The model name, for the `openai` backend.
     public var model: String?
-    /// Why the template answer is shown instead of the requested backend's (server down, checker failed).
+    /// Why the template answer is shown instead of the requested backend's, in plain words that name no
+    /// server, status or error text (those are in ``Explanation/audit``).
     public var fallbackReason: String?
+    /// The failure as a stable code (`timeout`, `http_error`, `checker_rejected`, …).
+    public var failure: BackendFailure?
+    /// True on the immediate answer of ``Explainer/explainProgressively(_:knowledge:backend:)`` while the
+    /// language model's answer is still awaited.
+    public var pending: Bool?
+
+    /// Creates a report.
+    public init(requested: BackendKind, used: BackendKind, model: String? = nil, fallbackReason: String? = nil,
+                failure: BackendFailure? = nil, pending: Bool? = nil)
+    {
+        self.requested = requested
+        self.used = used
+        self.model = model
+        self.fallbackReason = fallbackReason
+        self.failure = failure
+        self.pending = pending
+    }
 }
 
 /// The claim checker's verdict on a language-model answer.
@@ -164,6 +182,20 @@ public struct ExplanationAudit: Sendable, Hashable, Codable {
     public var checker: CheckerVerdict?
     /// Errors met on the way (per attempt), for the record.
     public var errors: [String]
+    /// Tokens and time of the language model's answer (openai backend only).
+    public var usage: Usage?
+
+    /// Creates an audit record.
+    public init(findingsSHA256: String, prompt: String? = nil, rawAnswer: String? = nil, checker: CheckerVerdict? = nil,
+                errors: [String] = [], usage: Usage? = nil)
+    {
+        self.findingsSHA256 = findingsSHA256
+        self.prompt = prompt
+        self.rawAnswer = rawAnswer
+        self.checker = checker
+        self.errors = errors
+        self.usage = usage
+    }
 }
 
 /// The answer to the assistant's question.
@@ -220,6 +252,8 @@ public enum ExplainerError: Error, Sendable, Equatable, CustomStringConvertible,
     case server(String)
     /// The server's answer was not the JSON asked for.
     case invalidAnswer(String)
+    /// The server did not answer within the configured time.
+    case timedOut(String)
 
     /// A one-line explanation.
     public var description: String {
@@ -229,6 +263,7 @@ public enum ExplainerError: Error, Sendable, Equatable, CustomStringConvertible,
         case let .notConfigured(p): "openai backend not configured: \(p)"
         case let .server(p): "language-model server: \(p)"
         case let .invalidAnswer(p): "language-model answer: \(p)"
+        case let .timedOut(p): "language-model server: \(p)"
         }
     }
 

@@ -96,8 +96,14 @@ public struct KnowledgeEntry: Sendable, Hashable, Codable, Identifiable {
 public struct KnowledgeBase: Sendable {
     /// Every entry, in file order.
     public let entries: [KnowledgeEntry]
+    /// Usual adult resting ranges of the measurements detectors report (file key `measurementRanges`).
+    public let measurementRanges: [MeasurementRange]
 
-    private struct File: Decodable { let version: Int; let entries: [KnowledgeEntry] }
+    private struct File: Decodable {
+        let version: Int
+        let entries: [KnowledgeEntry]
+        let measurementRanges: [MeasurementRange]?
+    }
 
     /// Parses a knowledge base file.
     /// - Throws: ``ExplainerError/knowledgeBase(_:)`` naming the problem.
@@ -106,6 +112,7 @@ public struct KnowledgeBase: Sendable {
             let file = try JSONDecoder().decode(File.self, from: json)
             guard file.version == 1 else { throw ExplainerError.knowledgeBase("unsupported version \(file.version)") }
             entries = file.entries
+            measurementRanges = file.measurementRanges ?? []
         } catch let error as DecodingError {
             throw ExplainerError.knowledgeBase(VigilJSON.describe(error))
         }
@@ -134,6 +141,11 @@ public struct KnowledgeBase: Sendable {
     public func entry(forReason reason: AbstentionReason) -> KnowledgeEntry? {
         entries.first { $0.kind == "abstention" && $0.reasons.contains(reason.rawValue) }
             ?? entries.first { $0.id == "abstention.other" }
+    }
+
+    /// The usual range of measurement `name` (``FindingMeasurement/name``), if the knowledge base has one.
+    public func range(forMeasurement name: String) -> MeasurementRange? {
+        measurementRanges.first { $0.names.contains(name) }
     }
 
     /// The entry with id `id`.

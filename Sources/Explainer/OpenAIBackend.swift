@@ -19,10 +19,19 @@ public struct OpenAIConfiguration: Sendable, Hashable {
     public var maxAttempts: Int
     /// Seconds between attempts.
     public var retryDelaySeconds: Double
+    /// Most tokens the model may write (`max_tokens`); bounds the time of an answer on a CPU server.
+    public var maxTokens: Int
+    /// The sampling seed (`seed`), with temperature 0 and `cache_prompt: false`, for repeatable answers.
+    public var seed: Int
+
+    /// The default seconds per attempt: sized for a CPU server (a 1.5B model on 2 cores reads ~35 prompt
+    /// tokens/s and writes ~10 tokens/s: a 1,000-token prompt and a 300-token answer take ~60 s).
+    public static let defaultTimeoutSeconds = 150.0
 
     /// Creates a configuration.
     public init(baseURL: URL, model: String, apiKeyVariable: String = "VIGIL_OPENAI_API_KEY",
-                timeoutSeconds: Double = 60, maxAttempts: Int = 2, retryDelaySeconds: Double = 0.5)
+                timeoutSeconds: Double = OpenAIConfiguration.defaultTimeoutSeconds, maxAttempts: Int = 2,
+                retryDelaySeconds: Double = 0.5, maxTokens: Int = 400, seed: Int = 7)
     {
         self.baseURL = baseURL
         self.model = model
@@ -30,10 +39,13 @@ public struct OpenAIConfiguration: Sendable, Hashable {
         self.timeoutSeconds = max(0.05, timeoutSeconds)
         self.maxAttempts = min(3, max(1, maxAttempts))
         self.retryDelaySeconds = max(0, retryDelaySeconds)
+        self.maxTokens = max(16, maxTokens)
+        self.seed = seed
     }
 
     /// From the environment: `VIGIL_OPENAI_BASE_URL` (default `http://127.0.0.1:8080/v1`),
-    /// `VIGIL_OPENAI_MODEL` (required), `VIGIL_OPENAI_TIMEOUT` (seconds, default 60); the key is read from
+    /// `VIGIL_OPENAI_MODEL` (required), `VIGIL_OPENAI_TIMEOUT` (seconds per attempt, default 150),
+    /// `VIGIL_OPENAI_ATTEMPTS` (1…3, default 2), `VIGIL_OPENAI_MAX_TOKENS` (default 400); the key is read from
     /// `VIGIL_OPENAI_API_KEY` at request time. Nil when no model is named.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
         -> OpenAIConfiguration?
@@ -41,8 +53,11 @@ public struct OpenAIConfiguration: Sendable, Hashable {
         guard let model = environment["VIGIL_OPENAI_MODEL"], !model.isEmpty,
               let url = URL(string: environment["VIGIL_OPENAI_BASE_URL"] ?? "http://127.0.0.1:8080/v1")
         else { return nil }
-        let timeout = environment["VIGIL_OPENAI_TIMEOUT"].flatMap(Double.init) ?? 60
-        return OpenAIConfiguration(baseURL: url, model: model, timeoutSeconds: timeout)
+        let timeout = environment["VIGIL_OPENAI_TIMEOUT"].flatMap(Double.init) ?? defaultTimeoutSeconds
+        let attempts = environment["VIGIL_OPENAI_ATTEMPTS"].flatMap(Int.init) ?? 2
+        let maxTokens = environment["VIGIL_OPENAI_MAX_TOKENS"].flatMap(Int.init) ?? 400
+        return OpenAIConfiguration(baseURL: url, model: model, timeoutSeconds: timeout, maxAttempts: attempts,
+                                   maxTokens: maxTokens)
     }
 }
 
@@ -69,144 +84,102 @@ public struct OpenAIBackend: ExplanationBackend {
         public let rawAnswer: String?
         /// One line per failed attempt.
         public let errors: [String]
+        /// Tokens and time of the last attempt.
+        public var usage: Usage = Usage()
         /// ``error``'s description.
         public var description: String { error.description }
     }
 
-    /// Sends the prompt, retrying as configured, and decodes the answer.
+    /// Sends the compact prompt (``CompactPrompt``), retrying as configured, and decodes the answer: the
+    /// model's claims (and answer) with their references filled in, next to the knowledge base's own "does
+    /// not mean", next-step and urgent lines (the template's) and, for an unanswerable question, the
+    /// template's "cannot tell you that" reason.
     public func draft(for context: ExplanationContext) async throws -> BackendDraft {
-        let prompt = Self.prompt(for: context)
-        let body = try requestBody(prompt: prompt)
+        let compact = CompactPrompt(context: context)
+        let template = TemplateBackend().compose(context)
+        let body = try requestBody(compact)
         var errors: [String] = []
         var lastRaw: String?
         var lastError = ExplainerError.server("no attempt made")
+        var usage = Usage()
         for attempt in 1...configuration.maxAttempts {
             if attempt > 1, configuration.retryDelaySeconds > 0 {
                 try? await Task.sleep(nanoseconds: UInt64(configuration.retryDelaySeconds * 1e9))
             }
+            let started = Date()
             do {
                 let (status, data) = try await post(body)
+                usage.seconds = Date().timeIntervalSince(started)
                 let text = String(decoding: data, as: UTF8.self)
                 guard (200..<300).contains(status) else {
                     lastRaw = text
-                    lastError = .server("HTTP \(status) from \(endpoint.absoluteString): \(text.prefix(200))")
+                    lastError = .server("HTTP \(status) from \(endpoint.absoluteString): \(text.prefix(300))")
                     errors.append("attempt \(attempt): \(lastError.description)")
                     if status == 429 || status >= 500 { continue }
                     break
                 }
-                let content = try Self.messageContent(data)
+                let (content, tokens) = try Self.messageContent(data)
+                usage.promptTokens = tokens.prompt
+                usage.completionTokens = tokens.completion
                 lastRaw = content
-                let draft = try Self.decodeDraft(content)
-                return BackendDraft(draft: draft, prompt: prompt.user, rawAnswer: content, model: configuration.model,
-                                    errors: errors)
+                let draft = try Self.draft(fromAnswer: content, context: context, compact: compact, template: template)
+                return BackendDraft(draft: draft, prompt: compact.system + "\n\n" + compact.user, rawAnswer: content,
+                                    model: configuration.model, errors: errors, usage: usage)
             } catch let error as ExplainerError {
+                usage.seconds = Date().timeIntervalSince(started)
                 lastError = error
                 errors.append("attempt \(attempt): \(error.description)")
+                // A CPU server that ran out of time will be as slow on a second try.
+                if case .timedOut = error { break }
             }
         }
-        throw Failure(error: lastError, prompt: prompt.user, rawAnswer: lastRaw, errors: errors)
+        throw Failure(error: lastError, prompt: compact.system + "\n\n" + compact.user, rawAnswer: lastRaw,
+                      errors: errors, usage: usage)
+    }
+
+    /// The draft a model's answer (`choices[0].message.content`) makes for `context`: its claims (and answer)
+    /// with references filled in, and the template's "does not mean", next-step, urgent and "cannot tell you"
+    /// lines. The same function serves the backend, `vigil bench explain` and the audit of labelled answers.
+    /// - Throws: ``ExplainerError/invalidAnswer(_:)`` when the answer is not the JSON asked for.
+    public static func draft(fromAnswer content: String, context: ExplanationContext) throws -> DraftAnswer {
+        try draft(fromAnswer: content, context: context, compact: CompactPrompt(context: context),
+                  template: TemplateBackend().compose(context))
+    }
+
+    static func draft(fromAnswer content: String, context: ExplanationContext, compact: CompactPrompt,
+                      template: DraftAnswer) throws -> DraftAnswer
+    {
+        let answer = try decodeAnswer(content)
+        var draft = template
+        draft.claims = answer.claims.map {
+            Claim(text: compact.fill($0.text), codes: $0.codes, measurements: $0.measurements)
+        }
+        if context.question?.answerable == true {
+            draft.answer = answer.answer.map(compact.fill) ?? template.answer
+            draft.cannotAnswer = nil
+        }
+        return draft
     }
 
     var endpoint: URL { configuration.baseURL.appendingPathComponent("chat/completions") }
 
-    // MARK: Prompt
-
-    /// The system and user messages for `context`.
-    public static func prompt(for context: ExplanationContext) -> (system: String, user: String) {
-        let request = context.request
-        let audience = request.audience
-        let system = """
-            You explain the results of Vigil's disease-detection models to a \(audience == .patient ? "patient" : "clinician"). \
-            Vigil is research software, not a medical device. Rules, all strict:
-            1. Use ONLY the findings, model limits and knowledge entries given. Add no facts, conditions or numbers of your own.
-            2. Every number you write must appear in the findings, model limits or knowledge entries (you may round, write a probability as a percentage, or ms as s).
-            3. Name only conditions that are findings or that the knowledge entries list as terms.
-            4. A flag is not a diagnosis. Never write "you have", "confirms", "diagnosed", "definitely" or "rules out". \
-            Probability words must fit the calibrated probability: "very likely" only at 0.8 or above, "likely" at 0.5 or above, "unlikely" below 0.5. \
-            Never call a result normal unless it is the normal-rhythm finding.
-            5. Report every positive finding. Report every abstention as a test that could not be checked, with its reason.
-            6. If a finding calls for emergency care, put the urgent line in "urgent".
-            7. No medicines, doses, or treatment orders. Next steps: \(audience == .patient ? "\"Please talk about this result with your clinician.\" and the entries' next steps" : "the entries' confirmatory tests and next steps").
-            8. \(audience == .patient ? "Write for a patient at an 8th-grade reading level: short sentences, plain words, no statistics terms (no PPV, NPV, threshold, sensitivity)." : "Write concisely for a clinician; give probabilities, operating thresholds and PPV/NPV where given. Do not address the patient.")
-            9. If the question cannot be answered from the findings, set "answer" to null and "cannotAnswer" to "This result cannot tell you that." followed by the reason. Otherwise answer it in "answer" and set "cannotAnswer" to null.
-            10. In each claim, list the finding codes ("abstention:<reason>" for an abstention) and measurement names it rests on.
-            Reply with JSON only, matching the schema.
-            """
-        var payload: [String: Any] = [
-            "audience": audience.rawValue,
-            "findings": (try? JSONSerialization.jsonObject(with: VigilJSON.encode(request.outcomes))) ?? [],
-            "modelLimits": Explainer.modelLimits(request),
-        ]
-        var entries: [[String: Any]] = []
-        for entry in context.entries + (context.question?.entry.map { [$0] } ?? []) where !entries.contains(where: { $0["id"] as? String == entry.id }) {
-            let v = entry.voice(audience)
-            var e: [String: Any] = [
-                "id": entry.id, "codes": entry.codes, "reasons": entry.reasons, "terms": entry.terms,
-                "name": v.name, "whatItIs": v.whatItIs, "whatNext": v.whatNext, "notMeaning": v.notMeaning,
-                "sources": entry.sources, "normalResult": entry.normal, "urgentWhenPositive": entry.urgentWhenPositive,
-            ]
-            if let x = v.positive { e["positiveSentence"] = x }
-            if let x = v.negative { e["negativeSentence"] = x }
-            if let x = v.howConfirmed { e["howConfirmed"] = x }
-            if let x = v.urgent { e["urgentLine"] = x }
-            entries.append(e)
-        }
-        payload["knowledgeEntries"] = entries
-        var predictive: [[String: Any]] = []
-        for f in request.findings {
-            if let pv = request.outputLabel(for: f)?.predictiveValues {
-                predictive.append(["code": f.code, "ppv": pv.ppv, "npv": pv.npv, "prevalence": pv.prevalence])
-            }
-        }
-        payload["predictiveValues"] = predictive
-        if let q = context.question {
-            payload["question"] = q.question
-            payload["questionCanBeAnswered"] = q.answerable
-            if !q.answerable { payload["cannotAnswerReason"] = q.reason(audience) }
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .prettyPrinted,
-                                                                                    .withoutEscapingSlashes])) ?? Data()
-        return (system, String(decoding: data, as: UTF8.self))
-    }
-
-    /// The JSON schema of the answer (``DraftAnswer``), sent as `response_format`.
-    public static var answerSchema: [String: Any] {
-        let strings: [String: Any] = ["type": "array", "items": ["type": "string"]]
-        let nullableString: [String: Any] = ["type": ["string", "null"]]
-        return [
-            "type": "object",
-            "additionalProperties": false,
-            "required": ["claims", "doesNotMean", "nextSteps", "urgent", "answer", "cannotAnswer"],
-            "properties": [
-                "claims": [
-                    "type": "array",
-                    "items": [
-                        "type": "object",
-                        "additionalProperties": false,
-                        "required": ["text", "codes", "measurements"],
-                        "properties": ["text": ["type": "string"], "codes": strings, "measurements": strings],
-                    ] as [String: Any],
-                ] as [String: Any],
-                "doesNotMean": strings,
-                "nextSteps": strings,
-                "urgent": nullableString,
-                "answer": nullableString,
-                "cannotAnswer": nullableString,
-            ] as [String: Any],
-        ]
-    }
-
-    func requestBody(prompt: (system: String, user: String)) throws -> Data {
+    /// The request body: temperature 0, a fixed seed and `cache_prompt: false` (llama.cpp: a reused prompt
+    /// cache can change the answer at temperature 0), `max_tokens`, and the compact prompt's JSON schema as
+    /// `response_format`.
+    func requestBody(_ prompt: CompactPrompt) throws -> Data {
         let body: [String: Any] = [
             "model": configuration.model,
             "temperature": 0,
+            "seed": configuration.seed,
+            "cache_prompt": false,
+            "max_tokens": configuration.maxTokens,
             "messages": [
                 ["role": "system", "content": prompt.system],
                 ["role": "user", "content": prompt.user],
             ],
             "response_format": [
                 "type": "json_schema",
-                "json_schema": ["name": "vigil_explanation", "strict": true, "schema": Self.answerSchema] as [String: Any],
+                "json_schema": ["name": "vigil_explanation", "strict": true, "schema": prompt.schema] as [String: Any],
             ] as [String: Any],
         ]
         return try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
@@ -214,8 +187,8 @@ public struct OpenAIBackend: ExplanationBackend {
 
     // MARK: Answer
 
-    /// `choices[0].message.content` of a chat-completions response.
-    static func messageContent(_ data: Data) throws -> String {
+    /// `choices[0].message.content` of a chat-completions response, and `usage`'s token counts.
+    static func messageContent(_ data: Data) throws -> (String, (prompt: Int?, completion: Int?)) {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ExplainerError.invalidAnswer("the server's response is not JSON: \(String(decoding: data.prefix(200), as: UTF8.self))")
         }
@@ -224,18 +197,25 @@ public struct OpenAIBackend: ExplanationBackend {
         else {
             throw ExplainerError.invalidAnswer("the response has no choices[0].message.content")
         }
-        return content
+        let usage = object["usage"] as? [String: Any]
+        return (content, (usage?["prompt_tokens"] as? Int, usage?["completion_tokens"] as? Int))
+    }
+
+    /// What the model writes (``CompactPrompt/schema``): claims and, when asked, the answer.
+    struct ModelAnswer: Decodable {
+        var claims: [Claim]
+        var answer: String?
     }
 
     /// Decodes the model's JSON answer (tolerating a Markdown code fence around it).
-    static func decodeDraft(_ content: String) throws -> DraftAnswer {
+    static func decodeAnswer(_ content: String) throws -> ModelAnswer {
         var text = content.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix("```") {
             text = text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
             if let end = text.range(of: "```", options: .backwards) { text = String(text[..<end.lowerBound]) }
         }
         do {
-            return try JSONDecoder().decode(DraftAnswer.self, from: Data(text.utf8))
+            return try JSONDecoder().decode(ModelAnswer.self, from: Data(text.utf8))
         } catch let error as DecodingError {
             throw ExplainerError.invalidAnswer("the model's answer is not the JSON asked for: \(VigilJSON.describe(error))")
         } catch {
@@ -270,8 +250,11 @@ public struct OpenAIBackend: ExplanationBackend {
                         let task = session.dataTask(with: urlRequest) { data, response, error in
                             if let error {
                                 let ns = error as NSError
-                                let reason = ns.code == NSURLErrorTimedOut ? "timed out after \(timeout) s"
-                                    : ns.code == NSURLErrorCannotConnectToHost || ns.code == NSURLErrorNetworkConnectionLost
+                                if ns.code == NSURLErrorTimedOut {
+                                    continuation.resume(throwing: ExplainerError.timedOut("\(url): timed out after \(timeout) s"))
+                                    return
+                                }
+                                let reason = ns.code == NSURLErrorCannotConnectToHost || ns.code == NSURLErrorNetworkConnectionLost
                                     ? "cannot connect (is the server running?)" : ns.localizedDescription
                                 continuation.resume(throwing: ExplainerError.server("\(url): \(reason)"))
                                 return
@@ -288,7 +271,7 @@ public struct OpenAIBackend: ExplanationBackend {
             }
             group.addTask {
                 try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-                throw ExplainerError.server("\(url): timed out after \(timeout) s")
+                throw ExplainerError.timedOut("\(url): timed out after \(timeout) s")
             }
             defer { group.cancelAll() }
             do {

@@ -72,6 +72,14 @@ public struct StoredExplainer: Sendable {
         ]
         if let m = e.backend.model { d["model"] = .string(m) }
         if let r = e.backend.fallbackReason { d["fallbackReason"] = .string(r) }
+        if let f = e.backend.failure { d["failure"] = .string(f.rawValue) }
+        if let u = e.audit.usage {
+            var usage: [String: JSONValue] = [:]
+            if let t = u.promptTokens { usage["promptTokens"] = .number(Double(t)) }
+            if let t = u.completionTokens { usage["completionTokens"] = .number(Double(t)) }
+            if let t = u.seconds { usage["seconds"] = .number(t) }
+            d["usage"] = .object(usage)
+        }
         if let q = question { d["question"] = .string(q) }
         if let p = e.audit.prompt { d["prompt"] = .string(p) }
         if let r = e.audit.rawAnswer { d["rawAnswer"] = .string(r) }

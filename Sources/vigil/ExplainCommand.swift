@@ -12,9 +12,11 @@ struct ExplainCommand: AsyncParsableCommand {
         commandName: "explain",
         abstract: "Explain findings to a clinician or a patient (template backend by default; an OpenAI-compatible server when configured).",
         discussion: """
-        The openai backend reads VIGIL_OPENAI_BASE_URL, VIGIL_OPENAI_MODEL and VIGIL_OPENAI_API_KEY (see docs/explanations.md).
-        Every model answer passes the claim checker; an answer that fails it, or a server that is down, falls back to the
-        template answer and the output says so.
+        The openai backend reads VIGIL_OPENAI_BASE_URL, VIGIL_OPENAI_MODEL, VIGIL_OPENAI_API_KEY, VIGIL_OPENAI_TIMEOUT
+        (seconds per attempt, default 150), VIGIL_OPENAI_ATTEMPTS and VIGIL_OPENAI_MAX_TOKENS (see docs/explanations.md).
+        As text, the built-in answer is printed at once and the model's answer follows when it has passed the claim
+        checker; an answer that fails it, or a server that is down, leaves the built-in answer and a plain note (the
+        details are in the --json audit record).
         With --db and --input, the input's stored findings are explained (with the registered detectors' model cards)
         and the request is kept in the store's audit log (findings hash, backend, prompt, raw answer, checker verdict).
         """)
@@ -49,11 +51,27 @@ struct ExplainCommand: AsyncParsableCommand {
         let request = ExplanationRequest(outcomes: document.outcomes, audience: audienceValue, question: question,
                                          modelCards: document.modelCards + cards, backend: backendValue,
                                          openAI: OpenAIConfiguration.fromEnvironment())
-        let explanation = await Explainer.explain(request)
         if json {
-            print(String(decoding: try explanation.json(), as: UTF8.self))
+            print(String(decoding: try await Explainer.explain(request).json(), as: UTF8.self))
+            return
+        }
+        // Text: the template answer at once, the language model's when it has passed the checker.
+        let backendImpl: (any ExplanationBackend)? = switch backendValue {
+        case .template: TemplateBackend()
+        case .openai: request.openAI.map { OpenAIBackend(configuration: $0) }
+        }
+        let progressive = Explainer.explainProgressively(request, backend: backendImpl)
+        print(progressive.immediate.text)
+        guard progressive.followUp != nil else { return }
+        fflush(nil)   // all output streams: the template answer shows before the wait
+        printError("waiting for the language model's answer (up to \(Int(request.openAI?.timeoutSeconds ?? 0)) s per attempt) …")
+        let final = await progressive.final()
+        print("")
+        if final.backend.used == .openai {
+            print("— Answer written by the language model and checked by Vigil —")
+            print(final.text)
         } else {
-            print(explanation.text)
+            print("(\(final.backend.fallbackReason ?? "the language model's answer was not used").)")
         }
     }
 

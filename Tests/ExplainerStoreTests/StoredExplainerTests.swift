@@ -80,7 +80,8 @@ struct StoredExplainerTests {
         #expect(entry.details["question"] == "Is it serious?")
         #expect(entry.details["checker"]?["passed"] == .bool(false))
         #expect((entry.details["checker"]?["failures"]?.arrayValue?.count ?? 0) > 0)
-        #expect(entry.details["fallbackReason"]?.stringValue?.contains("claim checker") == true)
+        #expect(entry.details["fallbackReason"]?.stringValue?.contains("did not pass Vigil's checks") == true)
+        #expect(entry.details["failure"]?.stringValue == "checker_rejected")
 
         _ = try await StoredExplainer(store: store, actor: "dr.b")
             .explain(input: a, audience: .patient, requested: .openai, using: DownBackend())

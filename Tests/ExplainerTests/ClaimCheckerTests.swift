@@ -122,4 +122,47 @@ import Testing
                           codes: ["ct.pancreas.lesion_suspected"])
         #expect(v.passed, "\(v.failures)")
     }
+
+    // MARK: Meaning rules (issue 15): the faults Qwen 1.5B showed on real findings.
+
+    @Test func aQualitativeWordThatContradictsTheUsualRangeFails() throws {
+        // Heart rate 72 /min is within 60–100: "fast" contradicts it; 112 /min in the afib scenario is above.
+        let fast = try check("sinus", .patient, ["The check found your heart rate was a bit fast."], codes: ["ecg.sinus_rhythm"])
+        #expect(fast.failures.contains { $0.rule == "measurement_contradiction" }, "\(fast.failures)")
+        let normal = try check("afib", .clinician, ["Atrial fibrillation flagged (0.91); the ventricular rate of 112 /min is normal."],
+                               codes: ["ecg.cnn.afib"])
+        #expect(normal.failures.contains { $0.rule == "measurement_contradiction" }, "\(normal.failures)")
+        let fine = try check("afib", .clinician, ["Atrial fibrillation flagged (0.91) with a fast ventricular rate of 112 /min."],
+                             codes: ["ecg.cnn.afib"])
+        #expect(!fine.failures.contains { $0.rule == "measurement_contradiction" }, "\(fine.failures)")
+        // QTc 492 ms is above "under 460": "long" fits; a negated "not long" about it does not.
+        #expect(!(try check("qtc", .clinician, ["Prolonged QTc by measurement: QTc 492 ms is long."], codes: ["ecg.long_qtc"]))
+            .failures.contains { $0.rule == "measurement_contradiction" })
+    }
+
+    @Test func urgencyWordsNeedAnUrgentFinding() throws {
+        let v = try check("afib", .patient, ["The check found signs that may fit atrial fibrillation. This is a serious condition."],
+                          codes: ["ecg.cnn.afib"])
+        #expect(v.failures.contains { $0.rule == "urgency" }, "\(v.failures)")
+        let stemi = try check("stemi", .clinician, ["ST elevation flagged (0.88): treat as time-critical, urgent review."],
+                              codes: ["ecg.cnn.st_elevation"], urgent: "Urgent: ST elevation flagged; act now.")
+        #expect(!stemi.failures.contains { $0.rule == "urgency" }, "\(stemi.failures)")
+    }
+
+    @Test func adviceBeyondTheEntryFails() throws {
+        let v = try check("afib", .patient, ["The check found signs that may fit atrial fibrillation. You should see a cardiologist this week."],
+                          codes: ["ecg.cnn.afib"])
+        #expect(v.failures.contains { $0.rule == "advice" }, "\(v.failures)")
+        // The entry's own next step, word for word, is not advice of the model's.
+        let ok = try check("afib", .patient, ["The check found signs that may fit atrial fibrillation. Please talk about this result with your clinician."],
+                           codes: ["ecg.cnn.afib"])
+        #expect(!ok.failures.contains { $0.rule == "advice" }, "\(ok.failures)")
+    }
+
+    @Test func anUnhedgedDiagnosisStatementFails() throws {
+        let v = try check("afib", .clinician, ["The ECG shows atrial fibrillation at 112 /min."], codes: ["ecg.cnn.afib"])
+        #expect(v.failures.contains { $0.rule == "certainty" }, "\(v.failures)")
+        let hedged = try check("afib", .clinician, ["The ECG shows signs of atrial fibrillation (probability 0.91)."], codes: ["ecg.cnn.afib"])
+        #expect(!hedged.failures.contains { $0.rule == "certainty" }, "\(hedged.failures)")
+    }
 }

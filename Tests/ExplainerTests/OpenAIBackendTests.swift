@@ -52,10 +52,19 @@ import Testing
         #expect(format["type"] as? String == "json_schema")
         let messages = try #require(body["messages"] as? [[String: String]])
         #expect(messages.map { $0["role"] } == ["system", "user"])
-        #expect(messages[0]["content"]?.contains("Use ONLY the findings") == true)
+        #expect(messages[0]["content"]?.contains("Use only the facts given") == true)
         let user = try #require(messages[1]["content"])
-        #expect(user.contains("\"ecg.cnn.afib\"") && user.contains("modelLimits") && user.contains("knowledgeEntries"))
-        #expect(explanation.audit.prompt == user)
+        #expect(user.contains("code ecg.cnn.afib") && user.contains("APPROVED SENTENCES") && user.contains("{ventricularRate}"))
+        #expect(explanation.audit.prompt?.hasSuffix(user) == true)
+        // Repeatable answers: temperature 0, a fixed seed, no prompt cache; a bounded answer length.
+        #expect(body["temperature"] as? Int == 0 && body["seed"] as? Int == 7)
+        #expect(body["cache_prompt"] as? Bool == false && body["max_tokens"] as? Int == 400)
+        // The schema lists the codes present as an enum and forbids digits in the text.
+        let schema = try #require((format["json_schema"] as? [String: Any])?["schema"] as? [String: Any])
+        let claim = try #require((((schema["properties"] as? [String: Any])?["claims"] as? [String: Any])?["items"] as? [String: Any])?["properties"] as? [String: Any])
+        let codeEnum = try #require(((claim["codes"] as? [String: Any])?["items"] as? [String: Any])?["enum"] as? [String])
+        #expect(Set(codeEnum) == ["ecg.cnn.afib", "ecg.cnn.lbbb"], "\(codeEnum)")
+        #expect((claim["text"] as? [String: Any])?["pattern"] as? String == "^[^0-9]{1,320}$")
     }
 
     @Test func aServerThatIsDownFallsBackToTheTemplateAndSaysSo() async throws {
@@ -65,10 +74,11 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 10)
         #expect(explanation.backend.used == .template)
         #expect(explanation.backend.requested == .openai)
-        let reason = try #require(explanation.backend.fallbackReason)
-        #expect(reason.contains("the openai backend failed") && reason.contains("template answer is shown instead"))
+        #expect(explanation.backend.failure == .unreachable)
         #expect(explanation.audit.errors.count == 2, "\(explanation.audit.errors)")
-        #expect(explanation.text.contains("Note: the openai backend failed"))
+        #expect(explanation.audit.errors.allSatisfy { $0.contains("127.0.0.1") })
+        #expect(explanation.text.contains("Note: the AI language model could not give a usable answer"))
+        #expect(!explanation.text.contains("127.0.0.1") && !(explanation.backend.fallbackReason ?? "").contains("127.0.0.1"))
         let template = await Explainer.explain(try Fixtures.request("afib", .clinician))
         #expect(explanation.claims == template.claims)
     }
@@ -81,7 +91,11 @@ import Testing
         let elapsed = Date().timeIntervalSince(start)
         #expect(elapsed < 4 && elapsed >= 0.5, "took \(elapsed) s")
         #expect(explanation.backend.used == .template)
-        #expect(explanation.backend.fallbackReason?.contains("timed out") == true, "\(explanation.backend.fallbackReason ?? "")")
+        #expect(explanation.backend.failure == .timeout)
+        #expect(explanation.audit.errors.first?.contains("timed out") == true, "\(explanation.audit.errors)")
+        // A timed-out CPU server is not asked a second time.
+        #expect(explanation.audit.errors.count == 1)
+        #expect(explanation.text.contains("did not answer in time") && !explanation.text.contains("127.0.0.1"))
     }
 
     @Test func invalidJSONIsRetriedOnceThenFallsBack() async throws {
@@ -89,7 +103,8 @@ import Testing
         defer { server.stop() }
         let explanation = await Explainer.explain(try Self.request(server.baseURL))
         #expect(explanation.backend.used == .template)
-        #expect(explanation.backend.fallbackReason?.contains("not the JSON asked for") == true, "\(explanation.backend.fallbackReason ?? "")")
+        #expect(explanation.backend.failure == .invalidAnswer)
+        #expect(explanation.audit.errors.last?.contains("not the JSON asked for") == true, "\(explanation.audit.errors)")
         #expect(server.requests.count == 2)
         #expect(explanation.audit.rawAnswer == "Sure! Here is your explanation: the heart is fine.")
     }
@@ -99,7 +114,9 @@ import Testing
         defer { server.stop() }
         let explanation = await Explainer.explain(try Self.request(server.baseURL, attempts: 1))
         #expect(explanation.backend.used == .template)
-        #expect(explanation.backend.fallbackReason?.contains("response is not JSON") == true)
+        #expect(explanation.backend.failure == .invalidAnswer)
+        #expect(explanation.audit.errors.last?.contains("response is not JSON") == true)
+        #expect(!explanation.text.contains("proxy error"))
         #expect(server.requests.count == 1)
     }
 
@@ -119,7 +136,8 @@ import Testing
         let explanation = await Explainer.explain(try Self.request(server.baseURL))
         #expect(explanation.backend.used == .template)
         #expect(server.requests.count == 1)
-        #expect(explanation.backend.fallbackReason?.contains("HTTP 404") == true)
+        #expect(explanation.backend.failure == .httpError)
+        #expect(explanation.audit.errors.first?.contains("HTTP 404") == true)
     }
 
     @Test func anAnswerThatFailsTheCheckerIsReplacedAndTheFailureRecorded() async throws {
@@ -134,7 +152,8 @@ import Testing
         #expect(!verdict.passed)
         let rules = Set(verdict.failures.map(\.rule))
         #expect(rules.isSuperset(of: ["certainty", "treatment"]), "\(verdict.failures)")
-        #expect(explanation.backend.fallbackReason?.contains("failed the claim checker") == true)
+        #expect(explanation.backend.failure == .checkerRejected)
+        #expect(explanation.backend.fallbackReason?.contains("did not pass Vigil's checks") == true)
         #expect(!explanation.text.contains("apixaban"))
         #expect(server.requests.count == 1)
     }
@@ -144,7 +163,8 @@ import Testing
         request.backend = .openai
         let explanation = await Explainer.explain(request)
         #expect(explanation.backend.used == .template)
-        #expect(explanation.backend.fallbackReason?.contains("not configured") == true)
+        #expect(explanation.backend.failure == .notConfigured)
+        #expect(explanation.backend.fallbackReason?.contains("not set up") == true)
     }
 
     @Test func configurationFromTheEnvironment() {
@@ -154,5 +174,53 @@ import Testing
         #expect(c?.timeoutSeconds == 5)
         #expect(c?.maxAttempts == 2)
         #expect(OpenAIConfiguration(baseURL: URL(string: "http://x/v1")!, model: "m", maxAttempts: 99).maxAttempts == 3)
+    }
+
+    /// Issue 15: a failing server's status, address and error body reach the audit record and the
+    /// `backend.failure` code, never the text a patient or clinician reads.
+    @Test(arguments: [Audience.patient, .clinician])
+    func nothingInternalReachesTheReader(_ audience: Audience) async throws {
+        let body = "{\"error\":{\"code\":400,\"message\":\"the request exceeds the available context size (13190 tokens)\"}}"
+        let server = try ScriptedChatServer([.raw(status: 400, body: body)])
+        defer { server.stop() }
+        var request = try Self.request(server.baseURL)
+        request.audience = audience
+        let explanation = await Explainer.explain(request)
+        #expect(explanation.backend.used == .template)
+        #expect(explanation.backend.failure == .httpError)
+        let record = explanation.audit.errors.joined(separator: "\n")
+        #expect(record.contains("HTTP 400") && record.contains("127.0.0.1") && record.contains("context size"))
+        let readable = ([explanation.text, explanation.backend.fallbackReason ?? ""] + explanation.claims.map(\.text)
+            + explanation.nextSteps + explanation.doesNotMean + [explanation.question?.text ?? ""]).joined(separator: "\n")
+        for leak in ["HTTP", "400", "127.0.0.1", "\(server.baseURL.port!)", "/v1", "chat/completions", "context size", "error", "{"] {
+            #expect(!readable.contains(leak), "'\(leak)' reached the reader: \(readable)")
+        }
+    }
+
+    /// The template answer comes at once; the model's answer follows when it passes.
+    @Test func theTemplateAnswerComesFirstAndTheModelsFollows() async throws {
+        let server = try ScriptedChatServer([.delayed(0.5, .content(Self.faithfulAnswer))])
+        defer { server.stop() }
+        let request = try Self.request(server.baseURL)
+        let progressive = Explainer.explainProgressively(request, backend: OpenAIBackend(configuration: request.openAI!))
+        #expect(progressive.immediate.backend.used == .template && progressive.immediate.backend.pending == true)
+        #expect(progressive.immediate.text.contains("A language-model answer is pending."))
+        let final = await progressive.final()
+        #expect(final.backend.used == .openai && final.backend.pending == nil)
+        #expect(final.claims.first?.codes == ["ecg.cnn.afib"])
+    }
+
+    /// References in the model's text are filled in from the findings; an unknown one fails the checker.
+    @Test func referencesAreFilledInAndUnknownOnesRejected() async throws {
+        let good = #"{"claims":[{"text":"Atrial fibrillation was flagged at probability {ecg.cnn.afib.probability} (threshold {ecg.cnn.afib.threshold}); ventricular rate {ventricularRate}.","codes":["ecg.cnn.afib"],"measurements":["ventricularRate"]}]}"#
+        let bad = #"{"claims":[{"text":"Atrial fibrillation was flagged; QTc {QTc}.","codes":["ecg.cnn.afib"],"measurements":[]}]}"#
+        let server = try ScriptedChatServer([.content(good), .content(bad)])
+        defer { server.stop() }
+        let first = await Explainer.explain(try Self.request(server.baseURL))
+        #expect(first.backend.used == .openai, "\(first.audit.checker?.failures ?? [])")
+        #expect(first.claims.first?.text == "Atrial fibrillation was flagged at probability 0.91 (threshold 0.42); ventricular rate 112 /min.")
+        let second = await Explainer.explain(try Self.request(server.baseURL))
+        #expect(second.backend.used == .template)
+        #expect(second.audit.checker?.failures.contains { $0.rule == "unknown_reference" } == true)
     }
 }

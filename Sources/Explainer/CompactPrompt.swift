@@ -1,0 +1,280 @@
+import DetectorKit
+import Foundation
+
+/// The prompt and the answer schema for a language model, built from only what the question needs.
+///
+/// - **Facts**: the relevant findings (positive and indeterminate ones, the one the question is about, and
+///   every abstention) with code, label, probability, threshold and decision, their measurements with units
+///   and the knowledge base's usual range; the other findings by name only (as "not flagged"); each model
+///   card's one-line intended use and first limitation; the knowledge entries' approved sentences in the
+///   audience's voice. Nothing else: no raw findings JSON, no evidence lists, no sources.
+/// - **Constrained answer** (`response_format` JSON schema, enforced by llama.cpp's grammar): claims whose
+///   `codes` and `measurements` are enums of the codes and measurement names present, and whose text may not
+///   contain a digit: numbers are written as references (`{ventricularRate}`, `{QRSduration.range}`,
+///   `{ecg.cnn.afib.probability}`) that ``fill(_:)`` replaces with the value from the findings. A made-up
+///   number or an ungrounded code cannot be produced. The "does not mean", next-step and urgent lines are the
+///   knowledge base's own (the template's), never the model's; an unanswerable question gets the template's
+///   "cannot tell you that" reason and the schema has no `answer` field.
+///
+/// ```swift
+/// let prompt = CompactPrompt(context: ExplanationContext(request: request))
+/// prompt.user            // the facts
+/// prompt.schema          // the JSON schema sent as response_format
+/// prompt.fill("The rate was {ventricularRate}.")   // "The rate was 112 /min."
+/// ```
+public struct CompactPrompt: Sendable {
+    /// The system message (rules).
+    public let system: String
+    /// The user message (facts and the task).
+    public let user: String
+    /// Codes a claim may cite (finding codes and `abstention:<reason>`).
+    public let codes: [String]
+    /// Measurement names a claim may cite.
+    public let measurementNames: [String]
+    /// Reference name → the text ``fill(_:)`` puts in its place (`ventricularRate` → `112 /min`).
+    public let references: [String: String]
+    /// Whether the schema has an `answer` field (a question was asked and the findings can answer it).
+    public let asksForAnswer: Bool
+
+    /// Most claims the schema allows.
+    public static let maxClaims = 5
+    /// Most characters per claim text or answer.
+    public static let maxTextLength = 320
+
+    /// Builds the prompt for `context`.
+    public init(context: ExplanationContext) {
+        let request = context.request
+        let audience = request.audience
+        let patient = audience == .patient
+        let kb = context.knowledge
+        let findings = request.findings
+        let question = context.question
+
+        // Which findings are told in full.
+        let focus = question?.finding?.code
+        let full = findings.filter { $0.decision != .negative || $0.code == focus }
+        let brief = findings.filter { $0.decision == .negative && $0.code != focus }
+
+        var references: [String: String] = [:]
+        var measurementNames: [String] = []
+        var lines: [String] = []
+        lines.append("AUDIENCE: \(audience.rawValue)")
+        if full.isEmpty && request.abstentions.isEmpty {
+            lines.append("No condition was flagged.")
+        }
+        if !full.isEmpty { lines.append("FINDINGS:") }
+        for f in full {
+            let entry = context.entry(for: f)
+            let name = entry?.voice(audience).name ?? f.label
+            var line = "- code \(f.code): \(name)"
+            if name.lowercased() != f.label.lowercased() { line += " (\(f.label))" }
+            line += "; result: \(Self.decisionWord(f.decision, patient: patient))"
+            if let p = f.probability, let t = f.threshold {
+                references["\(f.code).probability"] = patient ? Self.likelihoodWord(p) : Likelihood.format(p)
+                references["\(f.code).threshold"] = Likelihood.format(t)
+                line += patient
+                    ? "; the tool rated it \(Self.likelihoodWord(p)) (write {\(f.code).probability})"
+                    : "; probability {\(f.code).probability}=\(Likelihood.format(p)), operating threshold {\(f.code).threshold}=\(Likelihood.format(t))"
+                if !patient, let pv = request.outputLabel(for: f)?.predictiveValues {
+                    references["\(f.code).ppv"] = Likelihood.format(pv.ppv)
+                    references["\(f.code).npv"] = Likelihood.format(pv.npv)
+                    line += "; PPV {\(f.code).ppv}=\(Likelihood.format(pv.ppv)), NPV {\(f.code).npv}=\(Likelihood.format(pv.npv))"
+                }
+            } else {
+                line += "; measured by rules, no model"
+            }
+            if entry?.urgentWhenPositive == true, f.decision == .positive { line += "; URGENT" }
+            lines.append(line)
+            for m in f.measurements where Self.isKey(m) {
+                let value = Self.format(m, patient: patient)
+                if references[m.name] == nil { references[m.name] = value }
+                if !measurementNames.contains(m.name) { measurementNames.append(m.name) }
+                var ml = "  measurement \(m.name) = {\(m.name)} = \(value)"
+                if let range = kb.range(forMeasurement: m.name), range.unit == m.unit {
+                    references["\(m.name).range"] = range.text(for: audience)
+                    let pos = range.position(of: m.value)
+                    ml += "; usual range {\(m.name).range} = \(range.text(for: audience)); this value is "
+                        + (pos == .within ? "WITHIN the usual range" : pos == .above ? "ABOVE the usual range" : "BELOW the usual range")
+                }
+                lines.append(ml)
+            }
+        }
+        if !brief.isEmpty {
+            let names = brief.map { f in "\(context.entry(for: f)?.voice(audience).name ?? f.label) (code \(f.code))" }
+            lines.append("NOT FLAGGED: " + names.joined(separator: "; "))
+        }
+        for a in request.abstentions {
+            let entry = kb.entry(forReason: a.reason)
+            lines.append("COULD NOT CHECK (code abstention:\(a.reason.rawValue)): \(entry?.voice(audience).name ?? a.reason.rawValue)"
+                + (patient ? "" : "; detector \(a.detector.id): \(a.message)"))
+        }
+
+        // Approved sentences.
+        var approved: [String] = []
+        let used = context.entries.filter { e in
+            e.kind == "abstention" || full.contains { e.codes.contains($0.code) }
+        } + (question?.entry.map { [$0] } ?? [])
+        var seen = Set<String>()
+        for e in used where seen.insert(e.id).inserted {
+            let v = e.voice(audience)
+            let f = full.first { e.codes.contains($0.code) }
+            var s: [String] = []
+            if let f {
+                if f.decision == .positive, let x = v.positive { s.append(x) }
+                if f.decision == .negative, let x = v.negative { s.append(x) }
+            }
+            s.append(v.whatItIs)
+            if let q = question, q.entry?.id == e.id {
+                if q.topic == .confirm, let x = v.howConfirmed { s.append(x) }
+                if q.topic == .next { s.append(v.whatNext) }
+            }
+            approved.append("- about \(e.codes.first ?? e.id): " + s.joined(separator: " "))
+        }
+        if !approved.isEmpty {
+            lines.append("APPROVED SENTENCES (you may reuse or shorten them):")
+            lines += approved
+        }
+
+        // Model cards: one line each.
+        var cards: [ModelCard] = []
+        for p in findings.map(\.detector) + request.abstentions.map(\.detector) {
+            if let c = request.card(for: p), !cards.contains(c) { cards.append(c) }
+        }
+        if patient {
+            lines.append("ABOUT THE TOOL: research software, not a medical device; it cannot make a diagnosis."
+                + (cards.contains(where: \.trainingData.synthetic) ? " Built with made-up practice data." : ""))
+        } else {
+            lines.append("ABOUT THE TOOL: research software, not a medical device; no output is a diagnosis.")
+            for c in cards {
+                lines.append("- \(c.name): intended use: \(Self.firstSentence(c.intendedUse))"
+                    + (c.limitations.first.map { " Limit: \(Self.firstSentence($0))" } ?? "")
+                    + (c.trainingData.synthetic ? " Trained on synthetic data." : ""))
+            }
+        }
+
+        // The question.
+        var asksForAnswer = false
+        if let q = question {
+            lines.append("QUESTION: \(q.question)")
+            if q.answerable {
+                asksForAnswer = true
+                lines.append("Answer it in \"answer\" from the approved sentences only.")
+            } else {
+                lines.append("The findings cannot answer this question; another part of Vigil says so. Do not answer it; explain the findings only.")
+            }
+        }
+        lines.append("TASK: write 1 to \(Self.maxClaims) short claims that explain these results to the \(audience.rawValue)"
+            + (asksForAnswer ? ", and the answer" : "") + ".")
+
+        var codes = findings.map(\.code)
+        codes += request.abstentions.map { "abstention:\($0.reason.rawValue)" }
+        self.codes = codes.uniqued()
+        self.measurementNames = measurementNames
+        self.references = references
+        self.asksForAnswer = asksForAnswer
+        self.user = lines.joined(separator: "\n")
+        self.system = Self.systemMessage(audience)
+    }
+
+    static func systemMessage(_ audience: Audience) -> String {
+        let patient = audience == .patient
+        return """
+            You explain results of Vigil, research software that checks ECGs and scans, to a \(patient ? "patient" : "clinician"). Strict rules:
+            1. Use only the facts given. Add no facts, conditions, causes, advice or urgency of your own.
+            2. Never write a digit. To give a number, write its reference in braces exactly as listed, e.g. {ventricularRate}; it is filled in for you.
+            3. A flag is not a diagnosis. Never write "you have", "the patient has", "diagnosed", "confirms", "definitely" or "rules out". Say "the check found signs of" or "the tool flagged".
+            4. Describe a measurement only as the facts say: WITHIN the usual range is not long, short, fast, slow, high or low.
+            5. Report every flagged finding and every test that could not be checked.
+            6. No medicines, treatments or lifestyle advice.
+            7. \(patient ? "Plain words, short sentences, 8th-grade reading level; no statistics words (probability, threshold, PPV)." : "Concise clinical language; do not address the patient.")
+            8. In each claim list the codes and measurement names it is about.
+            Reply with JSON only.
+            """
+    }
+
+    /// Whether a measurement is worth telling (counts of beats and internal scores are not).
+    static func isKey(_ m: FindingMeasurement) -> Bool {
+        !["beats", "ventricularBeats", "slicesScored", "studyScore", "normalisedRMSSD"].contains(m.name)
+    }
+
+    static func decisionWord(_ d: Decision, patient: Bool) -> String {
+        switch d {
+        case .positive: patient ? "flagged (found signs)" : "positive"
+        case .negative: patient ? "not flagged" : "negative"
+        case .indeterminate: patient ? "unclear" : "indeterminate"
+        }
+    }
+
+    static func likelihoodWord(_ p: Double) -> String {
+        p >= 0.8 ? "likely" : p >= 0.5 ? "possible" : "less likely than not, but high enough to check"
+    }
+
+    static func format(_ m: FindingMeasurement, patient: Bool) -> String {
+        let v = Likelihood.formatValue(m.value)
+        switch m.unit {
+        case "/min": return patient ? "\(v) beats a minute" : "\(v) /min"
+        case "ms": return patient ? "\(v) milliseconds" : "\(v) ms"
+        case "mV": return patient ? "\(v) millivolts" : "\(v) mV"
+        case "mm": return patient ? "\(v) millimeters" : "\(v) mm"
+        case "deg": return "\(v) degrees"
+        case "1": return v
+        default: return "\(v) \(m.unit)"
+        }
+    }
+
+    static func firstSentence(_ s: String) -> String {
+        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let r = trimmed.range(of: ". ") { return String(trimmed[..<r.lowerBound]) + "." }
+        return trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed
+    }
+
+    /// The answer's JSON schema (sent as `response_format`): claims with enum codes and measurement names and
+    /// digit-free text, and an `answer` only when the question can be answered.
+    public var schema: [String: Any] {
+        let text: [String: Any] = ["type": "string", "pattern": "^[^0-9]{1,\(Self.maxTextLength)}$"]
+        let codeItems: [String: Any] = ["type": "string", "enum": codes]
+        var measurementArray: [String: Any] = ["type": "array", "maxItems": 3]
+        measurementArray["items"] = measurementNames.isEmpty
+            ? ["type": "string", "enum": [""]] as [String: Any] : ["type": "string", "enum": measurementNames]
+        if measurementNames.isEmpty { measurementArray["maxItems"] = 0 }
+        var properties: [String: Any] = [
+            "claims": [
+                "type": "array", "minItems": 1, "maxItems": Self.maxClaims,
+                "items": [
+                    "type": "object", "additionalProperties": false,
+                    "required": ["text", "codes", "measurements"],
+                    "properties": [
+                        "text": text,
+                        "codes": ["type": "array", "minItems": 1, "maxItems": 3, "items": codeItems] as [String: Any],
+                        "measurements": measurementArray,
+                    ] as [String: Any],
+                ] as [String: Any],
+            ] as [String: Any],
+        ]
+        var required = ["claims"]
+        if asksForAnswer {
+            properties["answer"] = text
+            required.append("answer")
+        }
+        return ["type": "object", "additionalProperties": false, "required": required, "properties": properties]
+    }
+
+    /// Replaces each `{reference}` in `text` with its value; unknown references are left as written (the
+    /// claim checker fails them as `unknown_reference`).
+    public func fill(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { out += rest[open...]; return out }
+            let name = rest[rest.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+            if let value = references[name] { out += value } else { out += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    /// A rough token count (about 3.6 characters per token for this English-and-JSON text with Qwen's and
+    /// SmolLM2's BPE vocabularies; the server's `usage.prompt_tokens` is the real figure).
+    public var estimatedTokens: Int { (system.count + user.count + 36) * 10 / 36 }
+}

@@ -1,0 +1,203 @@
+import DetectorKit
+import Foundation
+
+/// The claim checker's meaning rules for what a language model wrote (claims and the answer; the "does not
+/// mean", next-step and urgent lines are the knowledge base's own). Lexical, like the other rules: they err
+/// on the side of rejecting, which costs only the fallback to the template.
+///
+/// - `unknown_reference`: a `{reference}` the prompt did not list (left unfilled).
+/// - `measurement_contradiction`: a qualitative word about a measurement that contradicts where the value
+///   lies against the knowledge base's usual range (QRS 88 ms "a bit longer than normal"; a heart rate of
+///   112 /min "normal").
+/// - `urgency`: urgency words ("serious", "emergency", "right away") when no finding calls for emergency
+///   care and the knowledge entries used do not say so themselves.
+/// - `advice`: advice or orders ("you should", "see a cardiologist", "make sure") beyond the knowledge
+///   entries' own next steps.
+/// - `certainty`: a diagnosis statement ("the ECG shows atrial fibrillation", "this indicates LBBB") with no
+///   hedge (signs, flagged, may, pattern).
+struct MeaningChecks {
+    let context: ExplanationContext
+    /// Text of the entries used in the audience's voice, and the template's next steps (lower case).
+    let approvedAdvice: [String]
+    let entryText: String
+    let needsUrgent: Bool
+
+    init(context: ExplanationContext, template: DraftAnswer) {
+        self.context = context
+        let audience = context.request.audience
+        let entries = context.entries + (context.question?.entry.map { [$0] } ?? [])
+        var advice = template.nextSteps.map { $0.lowercased() }
+        for e in entries {
+            let v = e.voice(audience)
+            advice += [v.whatNext, v.howConfirmed, v.notMeaning, v.positive, v.negative, v.whatItIs, v.urgent]
+                .compactMap { $0?.lowercased() }
+        }
+        advice += template.claims.map { $0.text.lowercased() }
+        if let a = template.answer { advice.append(a.lowercased()) }
+        approvedAdvice = advice
+        entryText = entries.map { $0.voice(audience) }.flatMap {
+            [$0.name, $0.positive, $0.negative, $0.whatItIs, $0.howConfirmed, $0.whatNext, $0.notMeaning, $0.urgent].compactMap { $0 }
+        }.joined(separator: " ").lowercased()
+        needsUrgent = context.request.findings.contains { f in
+            f.decision == .positive && (context.entry(for: f)?.urgentWhenPositive ?? false)
+        }
+    }
+
+    static let urgencyPhrases = [
+        "urgent", "urgently", "emergency", "immediately", "immediate", "right away", "at once", "as soon as possible",
+        "asap", "serious", "seriously", "dangerous", "danger", "life-threatening", "life threatening", "critical",
+        "severe", "alarming", "worrying", "concerning", "call 911", "call an ambulance", "without delay",
+    ]
+    static let advicePhrases = [
+        "you should", "you must", "you need to", "you will need", "should see", "should be seen", "see a doctor",
+        "see your doctor", "see a cardiologist", "see a specialist", "visit", "make an appointment", "book",
+        "go to", "call your", "contact your", "need to", "must", "recommend", "recommended", "recommends", "advise",
+        "advised", "advisable", "consider", "it is important to", "make sure", "try to", "seek", "follow up with",
+        "should be referred", "refer", "should undergo", "should have", "should get", "keep an eye",
+        "monitor your", "watch for", "is recommended", "should be",
+    ]
+    static let diagnosisVerbs = [
+        "shows", "showed", "show", "demonstrates", "demonstrated", "indicates", "indicated", "reveals", "revealed",
+        "means", "consistent with", "is diagnostic of", "diagnostic of", "proves", "establishes", "is in",
+        "are in", "suffers from", "suffering from",
+    ]
+    static let diagnosisHedges = [
+        "sign", "signs", "possible", "possibly", "may", "might", "could", "pattern", "flag", "flagged", "suggest",
+        "suggests", "suggestive", "not", "no", "cannot", "likely", "unlikely", "probability", "chance", "if",
+        "whether", "features", "fit", "fits", "screen", "rated", "check", "checked",
+    ]
+    static let normalWords = ["normal", "usual range", "within", "typical", "expected range", "fine", "as expected",
+                              "in range", "unremarkable"]
+    /// Words that name a measurement in text, by the range's label.
+    static let measurementAliases: [String: [String]] = [
+        "heart rate": ["heart rate", "rate", "pulse", "beats a minute", "beats per minute"],
+        "PR interval": ["pr interval", "pr"],
+        "QRS duration": ["qrs", "qrs duration", "qrs complex"],
+        "QTc": ["qtc", "qt", "qt interval", "qt time"],
+        "frontal QRS axis": ["axis"],
+        "Sokolow-Lyon voltage": ["sokolow-lyon", "sokolow", "voltage", "voltages"],
+        "largest ST elevation": ["st elevation", "st segment", "st-segment", "st"],
+    ]
+
+    func check(text: String, sentences: [String], claimMeasurements: [String], fail: (String, String) -> Void) {
+        if text.contains("{") || text.contains("}") {
+            fail("unknown_reference", "\"\(text)\" has a reference that is not among the findings")
+        }
+        for sentence in sentences {
+            let lower = sentence.lowercased()
+            // A sentence taken (nearly word for word) from the knowledge entries or the template is approved text.
+            if isApprovedAdvice(lower) { continue }
+            checkMeasurements(lower, sentence, claimMeasurements, fail)
+            if !needsUrgent, let p = PhraseScan.first(lower, Self.urgencyPhrases), !TextScan.containsPhrase(entryText, p) {
+                fail("urgency", "'\(p)' in \"\(sentence)\" but no finding calls for urgent care")
+            }
+            if let p = PhraseScan.first(lower, Self.advicePhrases) {
+                fail("advice", "'\(p)' in \"\(sentence)\" goes beyond the knowledge entries' next steps")
+            }
+            if let verb = diagnosisStatement(lower) {
+                fail("certainty", "diagnosis statement ('\(verb)') in \"\(sentence)\"")
+            }
+        }
+    }
+
+    /// Whether the sentence is taken nearly word for word from one approved text (an entry's sentence in the
+    /// audience's voice, a template claim or next step): a contiguous run of its words that covers 70 % of
+    /// them (at least 4 words) appears there.
+    func isApprovedAdvice(_ lower: String) -> Bool {
+        let words = Self.words(lower)
+        guard words.count >= 3 else { return false }
+        return approvedAdvice.contains { approved in
+            let run = Self.longestCommonRun(words, Self.words(approved))
+            return run >= 4 && Double(run) >= 0.7 * Double(words.count)
+        }
+    }
+
+    static func words(_ s: String) -> [String] {
+        s.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "'" }).map(String.init)
+    }
+
+    /// The length of the longest run of words that `a` and `b` share, in order and contiguous.
+    static func longestCommonRun(_ a: [String], _ b: [String]) -> Int {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        var previous = [Int](repeating: 0, count: b.count + 1)
+        var best = 0
+        for i in 1...a.count {
+            var current = [Int](repeating: 0, count: b.count + 1)
+            for j in 1...b.count where a[i - 1] == b[j - 1] {
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+            }
+            previous = current
+        }
+        return best
+    }
+
+    static let stopWords: Set<String> = ["the", "a", "an", "to", "of", "and", "or", "is", "are", "be", "this",
+                                         "that", "it", "with", "for", "on", "in", "your", "you", "about", "will",
+                                         "may", "can", "please", "as", "at", "by"]
+    static func contentWords(_ s: String) -> [String] {
+        s.split(whereSeparator: { !$0.isLetter && $0 != "-" }).map(String.init).filter { !stopWords.contains($0) }
+    }
+
+    /// A verb that states a condition as fact ("shows atrial fibrillation") with no hedge in the sentence.
+    func diagnosisStatement(_ lower: String) -> String? {
+        let words = lower.split(whereSeparator: { !$0.isLetter && $0 != "-" && $0 != "'" }).map(String.init)
+        if words.contains(where: Self.diagnosisHedges.contains) { return nil }
+        let conditions = ConditionLexicon.mentions(in: lower)
+        guard !conditions.isEmpty else { return nil }
+        for verb in Self.diagnosisVerbs {
+            for r in TextScan.phraseRanges(lower, verb) {
+                let after = lower[r.upperBound...].prefix(60)
+                if conditions.contains(where: { after.contains($0) }) { return verb }
+            }
+        }
+        return nil
+    }
+
+    func checkMeasurements(_ lower: String, _ sentence: String, _ cited: [String], _ fail: (String, String) -> Void) {
+        // Direction words inside a condition's name ("wide QRS", "long QT", "fast heartbeat") name the
+        // condition, not this value.
+        // Codes ("ecg.long_qtc") and measurement names are not words about the value.
+        var stripped = lower.split(separator: " ").filter { !$0.contains("_") && !$0.contains("ecg.") && !$0.contains("ct.") }
+            .joined(separator: " ")
+        for term in ConditionLexicon.mentions(in: lower).sorted(by: { $0.count > $1.count }) {
+            stripped = stripped.replacingOccurrences(of: term, with: " ")
+        }
+        var done = Set<String>()
+        for f in context.request.findings {
+            for m in f.measurements {
+                guard let range = context.knowledge.range(forMeasurement: m.name), range.unit == m.unit,
+                      !done.contains(range.label) else { continue }
+                let aliases = Self.measurementAliases[range.label] ?? [range.label.lowercased()]
+                let mentioned = cited.contains(m.name) || aliases.contains { TextScan.containsPhrase(lower, $0) }
+                guard mentioned else { continue }
+                done.insert(range.label)
+                let position = range.position(of: m.value)
+                let above = Self.unnegated(stripped, range.aboveWords)
+                let below = Self.unnegated(stripped, range.belowWords)
+                let normal = Self.unnegated(stripped, Self.normalWords)
+                let value = "\(Likelihood.formatValue(m.value)) \(m.unit)"
+                switch position {
+                case .within where above != nil || below != nil:
+                    fail("measurement_contradiction", "'\((above ?? below)!)' about \(range.label) \(value), which is within the usual range (\(range.text)), in \"\(sentence)\"")
+                case .above where below != nil || normal != nil:
+                    fail("measurement_contradiction", "'\((below ?? normal)!)' about \(range.label) \(value), which is above the usual range (\(range.text)), in \"\(sentence)\"")
+                case .below where above != nil || normal != nil:
+                    fail("measurement_contradiction", "'\((above ?? normal)!)' about \(range.label) \(value), which is below the usual range (\(range.text)), in \"\(sentence)\"")
+                default: break
+                }
+            }
+        }
+    }
+
+    /// The first of `words` present and not negated by the three words before it ("did not find a long QT").
+    static func unnegated(_ text: String, _ words: [String]) -> String? {
+        for w in words {
+            for r in TextScan.phraseRanges(text, w) {
+                let before = PhraseScan.wordsBefore(text, r)
+                if !before.contains(where: { ["not", "no", "isn't", "never", "nor", "t", "neither", "without"].contains($0) }) { return w }
+            }
+        }
+        return nil
+    }
+}
