@@ -166,7 +166,7 @@ def train(data, train_folds, steps, seed, log):
         x, y = s.batch(64)
         loss = lossf(model(x), y)
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-        run = 0.98 * run + 0.02 * float(loss)
+        run = 0.98 * run + 0.02 * float(loss.detach())
         if (step + 1) % 200 == 0:
             log(f"  step {step + 1}/{steps} loss {run:.3f} {time.time() - t0:.0f}s")
     return model
@@ -189,6 +189,7 @@ def main():
     ap.add_argument("--steps", type=int, default=1600)
     ap.add_argument("--folds", default="0,1,2,3,4")
     ap.add_argument("--skip-final", action="store_true")
+    ap.add_argument("--final-only", action="store_true")
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -199,7 +200,7 @@ def main():
 
     def log(m):
         print(m, flush=True); logf.write(m + "\n"); logf.flush()
-    for k in [int(v) for v in a.folds.split(",") if v != ""]:
+    for k in ([] if a.final_only else [int(v) for v in a.folds.split(",") if v != ""]):
         cal = (k + 1) % 5
         tr = {0, 1, 2, 3, 4} - {k, cal}
         log(f"fold {k}: train {sorted(tr)} calibrate {cal} test {k}")
