@@ -1,3 +1,4 @@
+import DetectorInputs
 import DetectorKit
 import ECGFormats
 import ECGSignal
@@ -143,6 +144,13 @@ public struct AFEpisodes {
         public let end: Double
         /// Largest window probability in the episode.
         public let peak: Double
+
+        /// Creates an episode.
+        public init(start: Double, end: Double, peak: Double) {
+            self.start = start
+            self.end = end
+            self.peak = peak
+        }
     }
 
     /// Episodes from windows (starts ascending).

@@ -23,6 +23,17 @@ public struct AFPreparedInput: Sendable, Equatable {
     /// The record's duration, s.
     public let durationSeconds: Double
 
+    /// Creates prepared input (normally made by ``AFModelInput/prepare(_:spec:)``).
+    public init(leads: [String], skippedLeads: [String: String], windowStartsSeconds: [Double], samples: [Float],
+                lengthSamples: Int, durationSeconds: Double) {
+        self.leads = leads
+        self.skippedLeads = skippedLeads
+        self.windowStartsSeconds = windowStartsSeconds
+        self.samples = samples
+        self.lengthSamples = lengthSamples
+        self.durationSeconds = durationSeconds
+    }
+
     /// Number of windows per lead.
     public var windowCount: Int { windowStartsSeconds.count }
 }
