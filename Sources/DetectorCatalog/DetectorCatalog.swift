@@ -13,7 +13,7 @@ import Foundation
 /// ```
 public enum DetectorCatalog {
     /// Builds the registry of the shipped detectors: `ecg-rhythm` (rules, no weights), `ecg-cnn`
-    /// (`<models>/ecg-cnn`) and `ct-pancreas` (`<models>/ct-pancreas-localizer` + `-lesion`), where
+    /// (`<models>/ecg-cnn`), `ecg-af` (`<models>/ecg-af`) and `ct-pancreas` (`<models>/ct-pancreas-localizer` + `-lesion`), where
     /// `<models>` is ``ModelsDirectory/resolve(environment:)`` unless `modelsDirectory` is given.
     ///
     /// One policy for model folders: a detector whose folder is **absent** is not registered and
@@ -32,6 +32,12 @@ public enum DetectorCatalog {
             try registry.register(CNNECGDetector.shipped(modelsDirectory: models))
         } else {
             warn("ecg-cnn not registered: no model folder at \(ecgFolder.path) (run from the repository root or set \(ModelsDirectory.environmentVariable))")
+        }
+        let afFolder = models.appendingPathComponent(AFDetector.shippedFolderName)
+        if FileManager.default.fileExists(atPath: afFolder.path) {
+            try registry.register(AFDetector.shipped(modelsDirectory: models))
+        } else {
+            warn("ecg-af not registered: no model folder at \(afFolder.path) (run from the repository root or set \(ModelsDirectory.environmentVariable))")
         }
         if let ct = try CTPancreasDetector.shipped(modelsDirectory: models) {
             try registry.register(ct)

@@ -169,7 +169,7 @@ public struct CNNECGDetector: Detector {
                     path: cardURL.path,
                     problem: "output '\(output.name)' has shape \(outputs[output.name]?.shape.description ?? "none"), expected [\(rows), \(k)]")
             }
-            for (j, label) in output.labels.enumerated() {
+            for (j, label) in output.labels.enumerated() where !spec.withheldLabels.contains(label.code) {
                 let scores = (0..<rows).map { Self.calibratedLogOdds(raw: Double(values.storage[$0 * k + j]), label: label, kind: output.kind) }
                 guard scores.allSatisfy(\.isFinite) else {
                     return try abstain("model_output_invalid",

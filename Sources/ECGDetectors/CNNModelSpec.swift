@@ -18,6 +18,7 @@ import Foundation
 /// | `standardize` | no | `"none"` (default) or `"per_lead"`: `(x − mean) / max(sd, 0.001)` per lead over the crop |
 /// | `pacedRhythm` | no | `"outside_intended_use"` (default): paced records abstain; `"allowed"` |
 /// | `saliencyWindowSeconds` | no | occlusion window length in seconds (default 1) |
+/// | `withheldLabels` | no | label codes the model computes but the detector does not report (the card's limitations say why; e.g. AF, superseded by `ecg-af`) |
 ///
 /// Outputs: every entry of `io.outputs` is read; its labels, in order, are the positions of the tensor's
 /// last axis (`[batch, labels]`), with `kind` `logits` or `probabilities`.
@@ -66,6 +67,8 @@ public struct CNNModelSpec: Sendable, Equatable {
     public let saliencyWindowSeconds: Double
     /// The outputs to read (each with its labels).
     public let outputs: [ModelOutputSpec]
+    /// Label codes that are computed but not reported (`withheldLabels`).
+    public let withheldLabels: Set<String>
 
     /// The crop's duration in seconds.
     public var lengthSeconds: Double { Double(lengthSamples) / Double(sampleRateHz) }
@@ -137,6 +140,17 @@ public struct CNNModelSpec: Sendable, Equatable {
         }
         let lengthSeconds = length / rate
         if window > lengthSeconds { window = lengthSeconds }
+        var withheld: Set<String> = []
+        if let w = p["withheldLabels"], w != .null {
+            guard let list = w.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
+                throw fail("\(key).withheldLabels must be a list of label codes, got \(w)")
+            }
+            let codes = Set(card.io.outputs.flatMap { $0.labels.map(\.code) })
+            for code in list.compactMap(\.stringValue) where !codes.contains(code) {
+                throw fail("\(key).withheldLabels names '\(code)', which is not a label of io.outputs")
+            }
+            withheld = Set(list.compactMap(\.stringValue))
+        }
         for (i, output) in card.io.outputs.enumerated() where output.kind == .maskLogits {
             throw fail("io.outputs[\(i)] is of kind mask_logits; an ECG classifier's outputs are logits or probabilities")
         }
@@ -151,6 +165,7 @@ public struct CNNModelSpec: Sendable, Equatable {
         pacedPolicy = paced
         saliencyWindowSeconds = window
         outputs = card.io.outputs
+        withheldLabels = withheld
     }
 
     /// Equality over every field (tuples are compared by value).
@@ -160,6 +175,6 @@ public struct CNNModelSpec: Sendable, Equatable {
             && a.bandPassHz?.high == b.bandPassHz?.high && a.bandPassOrder == b.bandPassOrder
             && a.mainsNotchHz == b.mainsNotchHz && a.standardization == b.standardization
             && a.pacedPolicy == b.pacedPolicy && a.saliencyWindowSeconds == b.saliencyWindowSeconds
-            && a.outputs == b.outputs
+            && a.outputs == b.outputs && a.withheldLabels == b.withheldLabels
     }
 }

@@ -14,11 +14,11 @@ import Testing
         return url
     }
 
-    @Test func theRepositoryModelsRegisterAllThreeDetectorsWithoutWarnings() throws {
+    @Test func theRepositoryModelsRegisterAllFourDetectorsWithoutWarnings() throws {
         var warnings: [String] = []
         let registry = try DetectorCatalog.registry(modelsDirectory: repositoryModels) { warnings.append($0) }
-        #expect(Set(registry.detectors.map(\.id)) == ["ecg-rhythm", "ecg-cnn", "ct-pancreas"])
-        #expect(registry.detectors(for: .ecg).count == 2)
+        #expect(Set(registry.detectors.map(\.id)) == ["ecg-rhythm", "ecg-cnn", "ecg-af", "ct-pancreas"])
+        #expect(registry.detectors(for: .ecg).count == 3)
         #expect(registry.detectors(for: .ctStudy).count == 1)
         #expect(warnings.isEmpty)
     }
@@ -29,8 +29,9 @@ import Testing
         var warnings: [String] = []
         let registry = try DetectorCatalog.registry(modelsDirectory: empty) { warnings.append($0) }
         #expect(registry.detectors.map(\.id) == ["ecg-rhythm"])
-        #expect(warnings.count == 2)
+        #expect(warnings.count == 3)
         #expect(warnings.contains { $0.hasPrefix("ecg-cnn not registered") && $0.contains(empty.path) })
+        #expect(warnings.contains { $0.hasPrefix("ecg-af not registered") && $0.contains(empty.path) })
         #expect(warnings.contains { $0.hasPrefix("ct-pancreas not registered") })
     }
 

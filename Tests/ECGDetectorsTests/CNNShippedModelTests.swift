@@ -64,7 +64,9 @@ struct CNNShippedModelTests {
         let card = try #require(detector.modelCard)
         let real = try #require(card.evaluation.first { !$0.dataset.synthetic })
         let findings = try #require(try await detector.analyze(record).findings)
-        #expect(findings.count == 6)
+        // ecg.cnn.afib is withheld by the card (a false-AF source on real 12-leads; ecg-af answers AF).
+        #expect(findings.count == 5)
+        #expect(!findings.contains { $0.code == "ecg.cnn.afib" })
         for finding in findings {
             let stated = try #require(real.metrics.first { $0.subgroup == finding.code }, "card has no value for \(finding.code)")
             // The card rounds to 6 decimals.
