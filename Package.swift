@@ -124,6 +124,13 @@ let package = Package(
         // MARK: Explanations of stored findings, with each request kept in the audit log
         .target(name: "ExplainerStore", dependencies: ["Explainer", "FindingsStore", "DetectorKit"]),
 
+        // MARK: Setup checks behind `vigil doctor` (models, CPU, OpenBLAS, store, language-model server)
+        .target(
+            name: "VigilDoctor",
+            dependencies: ["DetectorKit", "DetectorCatalog", "ECGDetectors", "CTDetector", "TensorCore", "COpenBLAS",
+                           "FindingsStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
         // MARK: Benchmarks (library so the CLI stays a thin shell)
         .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine"]),
 
@@ -133,7 +140,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench", "Explainer", "ImagingFormats", "ECGFormats",
                 "DetectorInputs", "Rendering", "ECGSynth", "CTSynth", "ECGSignal", "ECGDetectors", "ECGPlot", "CTDetector",
-                "FindingsStore", "BatchScoring", "FHIRExport", "ExplainerStore",
+                "FindingsStore", "BatchScoring", "FHIRExport", "ExplainerStore", "VigilDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -169,5 +176,8 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "FindingsStore", "DetectorKit"], exclude: ["Fixtures"]),
         .testTarget(name: "ExplainerStoreTests", dependencies: ["ExplainerStore", "Explainer", "FindingsStore", "DetectorKit"]),
+        .testTarget(name: "VigilDoctorTests", dependencies: ["VigilDoctor", "FindingsStore"]),
+        // Runs the built `vigil` executable (wrong arguments leave no file behind; doctor's exit codes).
+        .testTarget(name: "VigilCLITests", dependencies: []),
     ]
 )

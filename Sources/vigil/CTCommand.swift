@@ -18,6 +18,12 @@ struct CTCommand: ParsableCommand {
         @Argument(help: "DICOM files or folders, or PNG slices with their sidecar.") var paths: [String]
         @Option(help: "Where to write the volume (.npy). With several series, _1, _2 … are added before the extension.") var output: String
 
+        func validate() throws {
+            guard !paths.isEmpty else { throw ValidationError("give DICOM files or folders, or PNG slices with their sidecar") }
+            for path in paths { try ArgumentChecks.existing(path, "input") }
+            try ArgumentChecks.outputFile(output, option: "--output")
+        }
+
         func run() throws {
             let volumes = try ImageVolumeReader.read(paths: paths.map { URL(fileURLWithPath: $0) })
             guard !volumes.isEmpty else { throw ValidationError("no image series found in \(paths.joined(separator: ", "))") }
