@@ -89,13 +89,22 @@ public struct ECGFolderSource: Sendable {
     /// What a scan skips: every side file counted, the first `limit` that are not WFDB record parts
     /// listed with their reason (one pass, at most `limit` kept).
     public func skippedFiles(listing limit: Int = BatchReport.listedErrors) -> SkippedFiles {
+        survey(listing: limit).skipped
+    }
+
+    /// ``count()`` and ``skippedFiles(listing:)`` in one pass over the folder.
+    public func survey(listing limit: Int = BatchReport.listedErrors) -> (inputs: Int, skipped: SkippedFiles) {
         var out = SkippedFiles(folder: folder)
-        for side in sideFiles() {
+        var inputs = 0
+        let files = Self.regularFiles(under: folder)
+        while let url = files.next() {
+            if url.lastPathComponent.hasPrefix(".") { continue }
+            guard let side = Self.sideFile(url) else { inputs += 1; continue }
             out.count += 1
             out.byKind[side.kind, default: 0] += 1
             if side.kind != .wfdbPart, out.listed.count < limit { out.listed.append(side) }
         }
-        return out
+        return (inputs, out)
     }
 
     /// The files a folder scan skipped, and why.

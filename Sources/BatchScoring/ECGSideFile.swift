@@ -3,7 +3,7 @@ import Foundation
 /// A file under an ECG folder that is not an ECG record — a manifest, a labels or beats table, a README,
 /// JSON metadata, a WFDB record's signal file — with the reason it is skipped.
 ///
-/// Recognition looks at the file's content (its first 64 KiB), never at its name alone: a CSV is a side
+/// Recognition looks at the file's content (its first 16 KiB), never at its name alone: a CSV is a side
 /// file only when one of its columns holds text in every row *and* those values name files or records of
 /// the folder (a manifest's `path` column, a labels table's `record` column); a text file only when it
 /// reads as prose or as a list of the folder's record names. A file that merely fails to parse (a CSV
@@ -52,7 +52,7 @@ public struct ECGSideFile: Sendable, Hashable {
     }
 
     /// Bytes read from each file to recognise it.
-    public static let peekBytes = 64 * 1024
+    public static let peekBytes = 16 * 1024
 
     /// Extensions some ECG reader takes (see ``ECGFolderSource/inputExtensions``); files with any other
     /// extension are always side files.

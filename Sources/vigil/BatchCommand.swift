@@ -61,8 +61,9 @@ struct BatchCommand: AsyncParsableCommand {
             if isFolder.boolValue {
                 let folder = try ECGFolderSource(folder: url, options: options)
                 items = folder.items()
-                total = folder.count()
-                skippedFiles = folder.skippedFiles()
+                let survey = folder.survey()
+                total = survey.inputs
+                skippedFiles = survey.skipped
                 settings["source"] = "folder"
             } else {
                 let manifest = try ECGManifestSource(manifest: url, options: options)
