@@ -128,6 +128,13 @@ let package = Package(
         // MARK: Explanations of stored findings, with each request kept in the audit log
         .target(name: "ExplainerStore", dependencies: ["Explainer", "FindingsStore", "DetectorKit"]),
 
+        // MARK: Setup checks behind `vigil doctor` (models, CPU, OpenBLAS, store, language-model server)
+        .target(
+            name: "VigilDoctor",
+            dependencies: ["DetectorKit", "DetectorCatalog", "ECGDetectors", "CTDetector", "TensorCore", "COpenBLAS",
+                           "FindingsStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
         // MARK: Benchmarks (library so the CLI stays a thin shell)
         .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine"]),
 
@@ -137,7 +144,7 @@ let package = Package(
             dependencies: [
                 "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench", "Explainer", "ImagingFormats", "ECGFormats",
                 "DetectorInputs", "Rendering", "ECGSynth", "CTSynth", "ECGSignal", "ECGDetectors", "ECGPlot", "CTDetector",
-                "FindingsStore", "BatchScoring", "FHIRExport", "ExplainerStore", "DICOMSR", "HL7v2",
+                "FindingsStore", "BatchScoring", "FHIRExport", "ExplainerStore", "DICOMSR", "HL7v2", "VigilDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -175,5 +182,8 @@ let package = Package(
         .testTarget(name: "DICOMSRTests", dependencies: ["DICOMSR", "DICOM", "FindingsStore", "DetectorKit", "ImagingFormats"]),
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2", "FindingsStore", "DetectorKit"]),
         .testTarget(name: "ExplainerStoreTests", dependencies: ["ExplainerStore", "Explainer", "FindingsStore", "DetectorKit"]),
+        .testTarget(name: "VigilDoctorTests", dependencies: ["VigilDoctor", "FindingsStore"]),
+        // Runs the built `vigil` executable (wrong arguments leave no file behind; doctor's exit codes).
+        .testTarget(name: "VigilCLITests", dependencies: []),
     ]
 )

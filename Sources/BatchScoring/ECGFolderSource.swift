@@ -6,8 +6,10 @@ import Foundation
 ///
 /// Candidates: `.hea` (WFDB; its `.dat`/`.atr` files belong to it), `.csv`, `.tsv`, `.xml`, `.dcm`,
 /// `.txt` (OpenSignals), and files without extension (DICOM files often have none) unless a `.hea` of
-/// that name exists. Hidden files and everything else (`.dat`, `.atr`, `.json`, `.png`, …) are not
-/// inputs; they are counted in ``ignoredCount()``.
+/// that name exists. A candidate whose content shows it is not an ECG record — a manifest, a labels or
+/// beats table, a README, a list of record names (``ECGSideFile/recognize(_:)``) — is skipped with the
+/// reason, like every file of another extension (`.dat`, `.atr`, `.json`, `.png`, …); ``skippedFiles(listing:)``
+/// says which and why, ``ignoredCount()`` how many. Hidden files are not looked at.
 public struct ECGFolderSource: Sendable {
     /// Extensions read as ECG inputs.
     public static let inputExtensions: Set<String> = ["hea", "csv", "tsv", "xml", "dcm", "dicom", "txt"]
@@ -28,15 +30,16 @@ public struct ECGFolderSource: Sendable {
         self.options = options
     }
 
-    /// Whether the file at `url` is an input of this source.
+    /// Whether the file at `url` is an input of this source: not hidden, and not recognised as a side
+    /// file by its extension and content (``sideFile(_:)``).
     public static func isInput(_ url: URL) -> Bool {
-        let name = url.lastPathComponent
-        if name.hasPrefix(".") { return false }
-        let ext = url.pathExtension.lowercased()
-        if ext.isEmpty {
-            return !FileManager.default.fileExists(atPath: url.appendingPathExtension("hea").path)
-        }
-        return inputExtensions.contains(ext)
+        if url.lastPathComponent.hasPrefix(".") { return false }
+        return sideFile(url) == nil
+    }
+
+    /// Why the file at `url` is not an input, or nil when it is one.
+    public static func sideFile(_ url: URL) -> ECGSideFile? {
+        ECGSideFile.recognize(url)
     }
 
     /// The items, lazily, in the file system's enumeration order.
@@ -67,6 +70,75 @@ public struct ECGFolderSource: Sendable {
         let files = Self.regularFiles(under: folder)
         while let url = files.next() { if !Self.isInput(url) { n += 1 } }
         return n
+    }
+
+    /// The files under the folder that are not inputs, lazily, each with why.
+    public func sideFiles() -> AnySequence<ECGSideFile> {
+        let folder = folder
+        return AnySequence {
+            let files = Self.regularFiles(under: folder)
+            return AnyIterator {
+                while let url = files.next() {
+                    if let side = Self.sideFile(url) { return side }
+                }
+                return nil
+            }
+        }
+    }
+
+    /// What a scan skips: every side file counted, the first `limit` that are not WFDB record parts
+    /// listed with their reason (one pass, at most `limit` kept).
+    public func skippedFiles(listing limit: Int = BatchReport.listedErrors) -> SkippedFiles {
+        survey(listing: limit).skipped
+    }
+
+    /// ``count()`` and ``skippedFiles(listing:)`` in one pass over the folder.
+    public func survey(listing limit: Int = BatchReport.listedErrors) -> (inputs: Int, skipped: SkippedFiles) {
+        var out = SkippedFiles(folder: folder)
+        var inputs = 0
+        let files = Self.regularFiles(under: folder)
+        while let url = files.next() {
+            if url.lastPathComponent.hasPrefix(".") { continue }
+            guard let side = Self.sideFile(url) else { inputs += 1; continue }
+            out.count += 1
+            out.byKind[side.kind, default: 0] += 1
+            if side.kind != .wfdbPart, out.listed.count < limit { out.listed.append(side) }
+        }
+        return (inputs, out)
+    }
+
+    /// The files a folder scan skipped, and why.
+    public struct SkippedFiles: Sendable {
+        /// The folder scanned (paths are shown relative to it).
+        public let folder: URL
+        /// Every skipped file.
+        public var count = 0
+        /// Skipped files per kind.
+        public var byKind: [ECGSideFile.Kind: Int] = [:]
+        /// The first skipped files that are not WFDB record parts.
+        public var listed: [ECGSideFile] = []
+
+        /// Creates an empty list for `folder`.
+        public init(folder: URL) { self.folder = folder }
+
+        /// Skipped files that are signal or annotation files of a WFDB record.
+        public var wfdbParts: Int { byKind[.wfdbPart] ?? 0 }
+
+        /// `path: reason` lines under a heading, or an empty string when nothing was skipped.
+        public func render() -> String {
+            guard count > 0 else { return "" }
+            var lines = ["Skipped \(count) files that are not ECG records (not recorded):"]
+            let root = folder.standardizedFileURL.path
+            for side in listed {
+                var path = side.url.standardizedFileURL.path
+                if path.hasPrefix(root + "/") { path.removeFirst(root.count + 1) }
+                lines.append("  \(path): \(side.reason)")
+            }
+            let others = count - wfdbParts - listed.count
+            if others > 0 { lines.append("  … and \(others) more") }
+            if wfdbParts > 0 { lines.append("  \(wfdbParts) signal and annotation files of WFDB records (read with their .hea headers)") }
+            return lines.joined(separator: "\n")
+        }
     }
 
     private static func regularFiles(under folder: URL) -> AnyIterator<URL> {

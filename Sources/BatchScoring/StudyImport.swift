@@ -50,4 +50,33 @@ public enum StudyImport {
                                                            sourceMetadata: source))
         return try await store.addToWorklist(NewWorklistEntry(studyID: input.studyID ?? studyID, input: input.id, arrivedAt: arrivedAt))
     }
+
+    /// What ``add(all:to:)`` did with one study.
+    public enum AddResult: Sendable {
+        /// Put on the worklist now.
+        case added(WorklistEntry)
+        /// Already on the worklist (added earlier, or named twice): its first arrival is kept.
+        case alreadyThere(WorklistEntry)
+        /// Not added, and why.
+        case failed(String)
+    }
+
+    /// Adds each study at `urls`, in order, saying for each whether it was added now, was already on
+    /// the worklist, or could not be added (the others still are).
+    /// - Returns: one result per URL, in order.
+    /// - Throws: only store failures on reading the worklist.
+    public static func add(all urls: [URL], to store: any FindingsStore) async throws -> [(url: URL, result: AddResult)] {
+        var known = Set(try await store.worklist().map(\.studyID))
+        var out: [(url: URL, result: AddResult)] = []
+        for url in urls {
+            do {
+                let entry = try await add(url, to: store)
+                out.append((url, known.contains(entry.studyID) ? .alreadyThere(entry) : .added(entry)))
+                known.insert(entry.studyID)
+            } catch {
+                out.append((url, .failed(String(describing: error))))
+            }
+        }
+        return out
+    }
 }

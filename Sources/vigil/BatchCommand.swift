@@ -22,7 +22,9 @@ struct BatchCommand: AsyncParsableCommand {
             or a CSV manifest with a header row naming 'path' and optionally 'patient_id' and 'acquired_at'. \
             An input already scored by a detector's version is skipped, so a batch that was stopped (even killed) \
             finishes when started again, each input scored exactly once. A bad record is recorded as an error \
-            with its reason and the batch goes on. Progress goes to standard error; the summary to standard output.
+            with its reason and the batch goes on. Files of a folder that are not ECG records (a manifest, a labels or \
+            beats table, a README, JSON metadata; WFDB signal files go with their header) are recognised by their \
+            content and listed as skipped, with the reason, after the summary. Progress goes to standard error; the summary to standard output.
             """)
 
         @Argument(help: "A folder of ECG files, or a CSV manifest (path, patient_id, acquired_at).") var source: String
@@ -32,8 +34,15 @@ struct BatchCommand: AsyncParsableCommand {
         @Option(help: "Units of CSV values (mV, uV, V) when the file does not state them.") var units: String?
         @Option(help: "Seconds between progress lines when standard error is not a terminal.") var progressInterval: Double = 5
 
+        func validate() throws {
+            try ArgumentChecks.atLeast(workers, 1, "--workers")
+            try ArgumentChecks.csv(rate: rate, units: units)
+            try ArgumentChecks.positive(progressInterval, "--progress-interval")
+            try ArgumentChecks.existing(source, "SOURCE")
+            try ArgumentChecks.store(db, mustExist: false)
+        }
+
         func run() async throws {
-            if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
             var options = ECGReadOptions()
             options.samplingRateHz = rate
             options.csvUnits = units
@@ -47,11 +56,14 @@ struct BatchCommand: AsyncParsableCommand {
             }
             let items: AnySequence<any BatchItem>
             let total: Int
+            var skippedFiles: ECGFolderSource.SkippedFiles?
             var settings: [String: JSONValue] = [:]
             if isFolder.boolValue {
                 let folder = try ECGFolderSource(folder: url, options: options)
                 items = folder.items()
-                total = folder.count()
+                let survey = folder.survey()
+                total = survey.inputs
+                skippedFiles = survey.skipped
                 settings["source"] = "folder"
             } else {
                 let manifest = try ECGManifestSource(manifest: url, options: options)
@@ -64,7 +76,8 @@ struct BatchCommand: AsyncParsableCommand {
             let engine = BatchEngine(
                 store: store, detectors: detectors,
                 configuration: .init(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount))
-            printError("batch: \(total) inputs, detectors \(detectors.map { "\($0.id) \($0.descriptor.version)" }.joined(separator: ", ")), "
+            let skippedNote = skippedFiles.map { $0.count > 0 ? " (\($0.count) other files skipped: not ECG records)" : "" } ?? ""
+            printError("batch: \(total) inputs\(skippedNote), detectors \(detectors.map { "\($0.id) \($0.descriptor.version)" }.joined(separator: ", ")), "
                 + "\(engine.configuration.workers) workers")
             let printer = ProgressPrinter.standardError(interval: progressInterval)
             var last: BatchProgress?
@@ -74,6 +87,10 @@ struct BatchCommand: AsyncParsableCommand {
             }
             if let last { printer.update(last, final: true) }
             print(report.render())
+            if let skippedFiles, skippedFiles.count > 0 {
+                print("")
+                print(skippedFiles.render())
+            }
         }
     }
 }

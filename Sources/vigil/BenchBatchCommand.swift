@@ -27,6 +27,15 @@ struct BenchBatchCommand: AsyncParsableCommand {
     @Option(help: "Workers (default: the number of cores).") var workers: Int?
     @Option(help: .hidden) var childMemory: Int?
 
+    func validate() throws {
+        try ArgumentChecks.atLeast(count, 1, "--count")
+        try ArgumentChecks.atLeast(repeats, 1, "--repeats")
+        try ArgumentChecks.atLeast(pool, 1, "--pool")
+        try ArgumentChecks.atLeast(workers, 1, "--workers")
+        guard memoryCounts.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--memory-counts must each be at least 1") }
+        if let childMemory { try ArgumentChecks.atLeast(childMemory, 1, "--child-memory") }
+    }
+
     func run() async throws {
         let detectors = try DetectorCatalog.registry().detectors(for: .ecg)
         guard !detectors.isEmpty else { throw BatchError.noDetectors(kind: .ecg) }

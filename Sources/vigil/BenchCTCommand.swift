@@ -31,9 +31,22 @@ struct BenchCTCommand: ParsableCommand {
     @Flag(help: "Skip the onnxruntime peer.") var noPeer = false
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard (16...2048).contains(matrix) else { throw ValidationError("--matrix must be 16…2048, got \(matrix)") }
+        guard (1...2000).contains(slices) else { throw ValidationError("--slices must be 1…2000, got \(slices)") }
+        switch (localizer, lesion) {
+        case let (loc?, les?):
+            try ArgumentChecks.existingFolder(loc, option: "--localizer")
+            try ArgumentChecks.existingFolder(les, option: "--lesion")
+        case (nil, nil):
+            if let models { try ArgumentChecks.existingFolder(models, option: "--models") }
+        default: throw ValidationError("give both --localizer and --lesion, or neither")
+        }
+    }
+
     func run() throws {
         try compute.apply()
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
         let (locURL, lesURL) = try modelFolders()
         let pair = try CTModelPair(localizerFolder: locURL, lesionFolder: lesURL)
         printError("synthesising a \(matrix)x\(matrix)x\(slices) phantom …")

@@ -23,6 +23,13 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Python interpreter with onnxruntime for the peer.") var python: String = "python3"
         @Flag(help: "Skip the onnxruntime peer.") var noPeer = false
 
+        func validate() throws {
+            guard !threads.isEmpty, threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads must be at least 1") }
+            guard !batch.isEmpty, batch.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--batch must be at least 1") }
+            try ArgumentChecks.positive(seconds, "--seconds")
+            for m in model { try ArgumentChecks.existing(m, "--model") }
+        }
+
         func run() throws {
             let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             var models = model.map { URL(fileURLWithPath: $0) }

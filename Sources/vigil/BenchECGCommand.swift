@@ -27,8 +27,13 @@ struct BenchECGCommand: AsyncParsableCommand {
     @Flag(help: "Skip the NeuroKit2 peer.") var noPeer = false
     @Flag(help: "Also time the peer on lead II only (a peer-favourable variant).") var singleLeadPeer = false
 
-    func run() async throws {
+    func validate() throws {
         guard records >= 1 else { throw ValidationError("--records must be at least 1") }
+        try ArgumentChecks.positive(minSeconds, "--min-seconds")
+        if let dir { try ArgumentChecks.outputFolder(dir, option: "--dir") }
+    }
+
+    func run() async throws {
         let folder = dir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-ecg-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -18,6 +18,12 @@ struct CTCommand: ParsableCommand {
         @Argument(help: "DICOM files or folders, or PNG slices with their sidecar.") var paths: [String]
         @Option(help: "Where to write the volume (.npy). With several series, _1, _2 … are added before the extension.") var output: String
 
+        func validate() throws {
+            guard !paths.isEmpty else { throw ValidationError("give DICOM files or folders, or PNG slices with their sidecar") }
+            for path in paths { try ArgumentChecks.existing(path, "input") }
+            try ArgumentChecks.outputFile(output, option: "--output")
+        }
+
         func run() throws {
             let result = try ImageVolumeReader.readAll(paths: paths.map { URL(fileURLWithPath: $0) })
             if result.volumes.isEmpty, let f = result.failures.first { throw f.error }

@@ -32,9 +32,24 @@ struct CTScoreCommand: ParsableCommand {
         let modelCards: [ModelCard]
     }
 
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("give at least one study folder or file") }
+        for path in paths { try ArgumentChecks.existing(path, "study") }
+        switch (localizer, lesion) {
+        case let (loc?, les?):
+            try ArgumentChecks.existingFolder(loc, option: "--localizer")
+            try ArgumentChecks.existingFolder(les, option: "--lesion")
+            if models != nil { throw ValidationError("give --models, or --localizer and --lesion, not both") }
+        case (nil, nil):
+            if let models { try ArgumentChecks.existingFolder(models, option: "--models") }
+        default:
+            throw ValidationError("give both --localizer and --lesion, or neither")
+        }
+        try ArgumentChecks.outputFolder(output, option: "--output")
+    }
+
     func run() throws {
         try compute.apply()
-        guard !paths.isEmpty else { throw ValidationError("give at least one study folder or file") }
         let pair = try loadModels()
         var studies: [[URL]] = []
         var loose: [URL] = []

@@ -13,6 +13,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Repository root holding Models/ and SampleData/.") var root: String = "."
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws { try ArgumentChecks.existingFolder(root, option: "--root") }
+
     func run() throws {
         try compute.apply()
         let base = URL(fileURLWithPath: root)

@@ -20,8 +20,15 @@ struct ECGCommand: ParsableCommand {
         @Option(help: "Sampling rate in Hz, for CSV files that do not state it.") var rate: Double?
         @Option(help: "Units of CSV values: mV (default) or uV.") var units: String?
 
-        func run() throws {
+        func validate() throws {
             guard output != nil || wfdb != nil else { throw ValidationError("give --output FILE.npy and/or --wfdb DIR") }
+            try ArgumentChecks.existing(record, "RECORD")
+            try ArgumentChecks.csv(rate: rate, units: units)
+            if let output { try ArgumentChecks.outputFile(output, option: "--output") }
+            if let wfdb { try ArgumentChecks.outputFolder(wfdb, option: "--wfdb") }
+        }
+
+        func run() throws {
             var options = ECGReadOptions()
             options.samplingRateHz = rate
             options.csvUnits = units

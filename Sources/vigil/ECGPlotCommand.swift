@@ -34,12 +34,19 @@ struct ECGPlotCommand: ParsableCommand {
     @Option(help: "Sampling rate in Hz, for CSV files that do not state it.") var rate: Double?
     @Option(help: "Units of CSV values: mV (default) or uV.") var units: String?
 
-    func run() throws {
-        var readOptions = ECGReadOptions()
-        readOptions.samplingRateHz = rate
-        readOptions.csvUnits = units
-        let ecg = try ECGReader.read(url: URL(fileURLWithPath: record), options: readOptions)
+    func validate() throws {
+        try ArgumentChecks.existing(record, "RECORD")
+        try ArgumentChecks.outputFile(output, option: "--output")
+        try ArgumentChecks.csv(rate: rate, units: units)
+        if let findings { try ArgumentChecks.existing(findings, "--findings") }
+        guard ["detector", "annotations", "none"].contains(beats.lowercased()) else {
+            throw ValidationError("--beats must be detector, annotations or none, got '\(beats)'")
+        }
+        do { try plotOptions().validate() } catch let e as ECGPlotError { throw ValidationError(e.description) }
+    }
 
+    /// The plot options from the command line.
+    private func plotOptions() throws -> ECGPlotOptions {
         var options = ECGPlotOptions()
         options.pxPerMM = pxPerMM
         options.startSeconds = start
@@ -63,6 +70,15 @@ struct ECGPlotCommand: ParsableCommand {
             }
             options.filter = DisplayFilter(mainsHz: mainsHz)
         }
+        return options
+    }
+
+    func run() throws {
+        var readOptions = ECGReadOptions()
+        readOptions.samplingRateHz = rate
+        readOptions.csvUnits = units
+        let ecg = try ECGReader.read(url: URL(fileURLWithPath: record), options: readOptions)
+        let options = try plotOptions()
 
         var evidence: [EvidenceWindow] = []
         if let findings {

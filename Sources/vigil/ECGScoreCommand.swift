@@ -32,9 +32,13 @@ struct ECGScoreCommand: AsyncParsableCommand {
         let modelCards: [ModelCard]
     }
 
-    func run() async throws {
+    func validate() throws {
         guard !records.isEmpty else { throw ValidationError("give at least one record") }
         if let mains, mains != 50 && mains != 60 { throw ValidationError("--mains must be 50 or 60") }
+        try ArgumentChecks.csv(rate: rate, units: units)
+    }
+
+    func run() async throws {
         let registry = try DetectorCatalog.registry()
         let detectors = registry.detectors(for: .ecg)
         guard !detectors.isEmpty else { throw ValidationError("no ECG detector is registered") }

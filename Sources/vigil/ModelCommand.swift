@@ -32,6 +32,15 @@ struct ModelCommand: ParsableCommand {
         return inputs
     }
 
+    /// Checks `NAME=file.npy` (or bare path) specs name existing files.
+    static func checkInputFiles(_ specs: [String]) throws {
+        for spec in specs {
+            var path = spec
+            if let eq = spec.firstIndex(of: "="), !spec[..<eq].contains("/") { path = String(spec[spec.index(after: eq)...]) }
+            try ArgumentChecks.existing(path, "--input")
+        }
+    }
+
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a model on NumPy .npy inputs (float32, C order) and write its outputs as .npy.")
@@ -42,9 +51,16 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "Write every output to DIR/<output name>.npy.") var outputDir: String?
         @OptionGroup var compute: ComputeOptions
 
+        func validate() throws {
+            guard output != nil || outputDir != nil else { throw ValidationError("give --output FILE.npy or --output-dir DIR") }
+            try ArgumentChecks.existing(model, "MODEL")
+            try ModelCommand.checkInputFiles(inputs)
+            if let output { try ArgumentChecks.outputFile(output, option: "--output") }
+            if let outputDir { try ArgumentChecks.outputFolder(outputDir, option: "--output-dir") }
+        }
+
         func run() throws {
             try compute.apply()
-            guard output != nil || outputDir != nil else { throw ValidationError("give --output FILE.npy or --output-dir DIR") }
             let m = try ONNXModel(contentsOf: URL(fileURLWithPath: model))
             let session = try InferenceSession(model: m)
             let outputs = try session.run(try ModelCommand.loadInputs(inputs, model: m))
@@ -71,6 +87,8 @@ struct ModelCommand: ParsableCommand {
 
         @Argument(help: "The .onnx file.") var model: String
         @Flag(help: "Also list every planned kernel step.") var plan = false
+
+        func validate() throws { try ArgumentChecks.existing(model, "MODEL") }
 
         func run() throws {
             let info = try ModelInspection(contentsOf: URL(fileURLWithPath: model))
@@ -113,6 +131,13 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "Minimum seconds of timed runs.") var seconds: Double = 2
         @Flag(help: "Also print the time spent in each kernel step.") var profile = false
         @OptionGroup var compute: ComputeOptions
+
+        func validate() throws {
+            try ArgumentChecks.existing(model, "MODEL")
+            try ModelCommand.checkInputFiles(inputs)
+            try ArgumentChecks.atLeast(batch, 1, "--batch")
+            try ArgumentChecks.positive(seconds, "--seconds")
+        }
 
         func run() throws {
             try compute.apply()

@@ -26,8 +26,29 @@ struct SynthCTCommand: ParsableCommand {
     @Option(help: "Lesion longest diameter in mm (5–40) when --lesion present (default: drawn log-uniform).") var lesionDiameter: Double?
     @Option(help: "Noise σ in HU (default: drawn 10–20 per study).") var noiseSigma: Double?
 
-    func run() throws {
+    func validate() throws {
         guard count >= 1, count <= 100_000 else { throw ValidationError("--count must be 1…100000, got \(count)") }
+        guard ["random", "present", "absent"].contains(lesion) else {
+            throw ValidationError("--lesion must be random, present or absent, got '\(lesion)'")
+        }
+        guard lesionProbability.isFinite, (0...1).contains(lesionProbability) else {
+            throw ValidationError("--lesion-probability must be within 0…1, got \(lesionProbability)")
+        }
+        if let d = lesionDiameter, !(d.isFinite && (5...40).contains(d)) {
+            throw ValidationError("--lesion-diameter must be 5…40 mm, got \(d)")
+        }
+        guard (16...2048).contains(matrix) else { throw ValidationError("--matrix must be 16…2048, got \(matrix)") }
+        guard (1...2000).contains(slices) else { throw ValidationError("--slices must be 1…2000, got \(slices)") }
+        try ArgumentChecks.positive(pixelSpacing, "--pixel-spacing")
+        try ArgumentChecks.positive(sliceThickness, "--slice-thickness")
+        try ArgumentChecks.positive(sliceSpacing, "--slice-spacing")
+        if let noiseSigma, !(noiseSigma.isFinite && noiseSigma >= 0) {
+            throw ValidationError("--noise-sigma must be 0 or more HU, got \(noiseSigma)")
+        }
+        try ArgumentChecks.outputFolder(out, option: "--out")
+    }
+
+    func run() throws {
         let outURL = URL(fileURLWithPath: out)
         do { try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true) } catch {
             throw ValidationError("cannot create output folder \(out): \(error.localizedDescription)")

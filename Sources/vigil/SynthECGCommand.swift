@@ -26,19 +26,41 @@ struct SynthECGCommand: ParsableCommand {
     @Option(help: "Record name prefix.") var prefix: String = "syn"
     @Option(help: "Parallel workers (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    func run() throws {
-        let labelMix: LabelMix
-        do {
-            if let labels { labelMix = try LabelMix.parse(labels) }
-            else if mix.lowercased() == "default" { labelMix = .defaultMix }
-            else { throw ValidationError("--mix: only 'default' is known") }
-        } catch let e as ECGSynthError { throw ValidationError(e.description) }
-        var snr: Double?
-        if let s = snrDB {
-            if ["inf", "infinity", "none"].contains(s.lowercased()) { snr = .infinity }
-            else if let v = Double(s), v.isFinite { snr = v }
-            else { throw ValidationError("--snr-db: '\(s)' is not a number or 'inf'") }
+    func validate() throws {
+        guard count >= 1, count <= 1_000_000 else { throw ValidationError("--count must be 1…1000000, got \(count)") }
+        try ArgumentChecks.positive(rate, "--rate")
+        try ArgumentChecks.positive(seconds, "--seconds")
+        try ArgumentChecks.atLeast(jobs, 1, "--jobs")
+        try ArgumentChecks.outputFolder(out, option: "--out")
+        _ = try parsedMix()
+        let snr = try parsedSNR()
+        guard !prefix.isEmpty, prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw ValidationError("--prefix must be ASCII letters, digits or _, got '\(prefix)'")
         }
+        // The generator's own parameter check (rate, duration, SNR), on one flat-line record in memory.
+        do {
+            _ = try ECGSynthesizer.generate(ECGSynthRequest(kind: .flatLine, seed: 0, sampleRate: rate, durationSeconds: seconds, snrDB: snr))
+        } catch let e as ECGSynthError { throw ValidationError(e.description) }
+    }
+
+    private func parsedMix() throws -> LabelMix {
+        do {
+            if let labels { return try LabelMix.parse(labels) }
+            if mix.lowercased() == "default" { return .defaultMix }
+            throw ValidationError("--mix: only 'default' is known")
+        } catch let e as ECGSynthError { throw ValidationError(e.description) }
+    }
+
+    private func parsedSNR() throws -> Double? {
+        guard let s = snrDB else { return nil }
+        if ["inf", "infinity", "none"].contains(s.lowercased()) { return .infinity }
+        if let v = Double(s), v.isFinite { return v }
+        throw ValidationError("--snr-db: '\(s)' is not a number or 'inf'")
+    }
+
+    func run() throws {
+        let labelMix = try parsedMix()
+        let snr = try parsedSNR()
         let options = SyntheticDatasetWriter.Options(count: count, seed: seed, mix: labelMix, snrDB: snr, sampleRate: rate,
                                                      seconds: seconds, prefix: prefix, jobs: jobs)
         let start = Date()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TensorCore
+import VigilDoctor
 
 /// The `vigil` command: a thin shell over Vigil's libraries.
 @main
@@ -9,13 +10,18 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Vigil: disease-detection specialist models on one tensor core.",
         discussion: "Research software. Models trained on synthetic data say so in their model cards; no output is a diagnosis.",
-        subcommands: [ModelsCommand.self, ModelCommand.self, ECGCommand.self, CTCommand.self, ExplainCommand.self, SynthCommand.self, BatchCommand.self, WorklistCommand.self, ExportCommand.self, BenchCommand.self, DemoCommand.self])
+        version: "vigil \(VigilVersion.string)",
+        subcommands: [ModelsCommand.self, ModelCommand.self, ECGCommand.self, CTCommand.self, ExplainCommand.self, SynthCommand.self, BatchCommand.self, WorklistCommand.self, ExportCommand.self, BenchCommand.self, DemoCommand.self, DoctorCommand.self])
 }
 
 /// Options every compute command takes.
 struct ComputeOptions: ParsableArguments {
     @Option(help: "Threads for the tensor core (OpenBLAS and Vigil's kernels). Default: all cores, or VIGIL_THREADS.")
     var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
 
     func apply() throws {
         if let threads {

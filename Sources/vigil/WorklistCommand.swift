@@ -20,22 +20,42 @@ struct WorklistCommand: AsyncParsableCommand {
         @Option(help: "A folder whose sub-folders are studies (imported in name order).") var folder: String?
         @Option(help: "The findings store (SQLite file, created if missing).") var db: String
 
+        func validate() throws {
+            for study in studies { try ArgumentChecks.existing(study, "study") }
+            if let folder { try ArgumentChecks.existingFolder(folder, option: "--folder") }
+            guard !studies.isEmpty || folder != nil else { throw ValidationError("give study folders, or --folder DIR") }
+            try ArgumentChecks.store(db, mustExist: false)
+        }
+
         func run() async throws {
             var urls = studies.map { URL(fileURLWithPath: $0) }
-            if let folder { urls += try StudyImport.studyFolders(in: URL(fileURLWithPath: folder)) }
-            guard !urls.isEmpty else { throw ValidationError("give study folders, or --folder DIR") }
+            if let folder {
+                let found = try StudyImport.studyFolders(in: URL(fileURLWithPath: folder))
+                if found.isEmpty { throw ValidationError("--folder \(folder): holds no study folders") }
+                urls += found
+            }
             let store = try SQLiteFindingsStore(path: db, actor: "worklist")
-            var added = 0
-            for url in urls {
-                do {
-                    _ = try await StudyImport.add(url, to: store)
+            var added = 0, already = 0, failed = 0
+            let formatter = ISO8601DateFormatter()
+            for (url, result) in try await StudyImport.add(all: urls, to: store) {
+                let name = url.lastPathComponent
+                switch result {
+                case .added:
                     added += 1
-                } catch {
-                    printError("\(url.lastPathComponent): not added: \(error)")
+                    print("  added          \(name)")
+                case let .alreadyThere(entry):
+                    already += 1
+                    print("  already there  \(name) (on the worklist since \(formatter.string(from: entry.arrivedAt)))")
+                case let .failed(reason):
+                    failed += 1
+                    print("  not added      \(name)")
+                    printError("\(name): not added: \(reason)")
                 }
             }
-            print("\(added) of \(urls.count) studies on the worklist")
-            if added < urls.count { throw ExitCode(1) }
+            let total = try await store.worklist().count
+            print("\(added) of \(urls.count) studies added, \(already) already on the worklist"
+                + (failed > 0 ? ", \(failed) not added" : "") + "; \(total) on the worklist in all")
+            if failed > 0 { throw ExitCode(1) }
         }
     }
 
@@ -52,6 +72,14 @@ struct WorklistCommand: AsyncParsableCommand {
         @Option(help: "Tag settings JSON (prefix, findingCode, highThreshold, priorities).") var settings: String?
         @Option(help: "Score threshold for -SUSPECT-HIGH (overrides settings and the model card).") var threshold: Double?
         @Option(help: "The CT detector id (default: the only CT detector registered).") var detector: String?
+
+        func validate() throws {
+            if let settings { try ArgumentChecks.existing(settings, "--settings") }
+            if let threshold, !(threshold.isFinite && threshold >= 0 && threshold <= 1) {
+                throw ValidationError("--threshold must be a score from 0 to 1, got \(threshold)")
+            }
+            try ArgumentChecks.store(db, mustExist: true)
+        }
 
         func run() async throws {
             var rules = try settings.map { try WorklistTagRules.load(from: URL(fileURLWithPath: $0)) } ?? WorklistTagRules()
@@ -82,6 +110,10 @@ struct WorklistCommand: AsyncParsableCommand {
 
         @Option(help: "The findings store.") var db: String
         @Flag(help: "Also show each study's tag history.") var history = false
+
+        func validate() throws {
+            try ArgumentChecks.store(db, mustExist: true)
+        }
 
         func run() async throws {
             let store = try SQLiteFindingsStore(path: db, actor: "worklist")
