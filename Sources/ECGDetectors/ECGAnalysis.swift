@@ -57,6 +57,8 @@ public struct ECGAnalysis: Sendable {
         public var mainsHz: Double? = nil
         /// Quality thresholds.
         public var quality = QualityThresholds()
+        /// Rhythm criteria used for the windowed analysis of long records (`rhythmWindows`).
+        public var rhythm = RhythmCriteria()
         /// Creates the defaults.
         public init() {}
     }
@@ -100,11 +102,17 @@ public struct ECGAnalysis: Sendable {
     public let machine: MachineMeasurements
     /// Why the record cannot be measured; nil when it can.
     public let problem: Problem?
+    /// Rhythm per quality window for records longer than `RhythmCriteria.longRecordSeconds` (empty otherwise).
+    public var rhythmWindows: [RhythmWindow] = []
+    /// AF episodes of `rhythmWindows` (at least `RhythmCriteria.minimumAFEpisodeSeconds` long).
+    public var afEpisodes: [RhythmEpisode] = []
+    /// AF burden (0–1): AF seconds over judged seconds of `rhythmWindows`; nil for short records.
+    public var afBurden: Double? = nil
 
     /// Names of the usable leads (quality passed).
     public var usableLeads: [String] {
         guard let q = quality, q.leads.count == leadNames.count else { return [] }
-        return leadNames.indices.filter { q.leads[$0].usable }.map { leadNames[$0] }
+        return q.usedLeads.filter { $0 < leadNames.count }.map { leadNames[$0] }
     }
 
     /// Beats at the file's own sampling rate.
@@ -173,7 +181,7 @@ public struct ECGAnalysis: Sendable {
         }
 
         // Band-pass the usable leads once; everything below works on these.
-        let usableIdx = names.indices.filter { quality.leads[$0].usable }
+        let usableIdx = quality.usedLeads
         let band = try IIRFilter.butterworthBandPass(order: 2, lowHz: 0.5, highHz: 40, sampleRate: rate)
         let notch = try c.mainsHz.map { try IIRFilter.notch(notchHz: $0, q: 30, sampleRate: rate) }
         let filtered: [[Float]] = try usableIdx.map { i in
@@ -184,19 +192,27 @@ public struct ECGAnalysis: Sendable {
         let usableNames = usableIdx.map { names[$0] }
         let (classes, _) = BeatClassifier().classify(leads: filtered, beats: beats, sampleRate: rate)
 
+        // Measurements use the beats in readable windows only (`SignalQuality` windows): an RR interval counts when
+        // both its beats are readable, the median beat is made of readable beats.
+        let readable = beats.map { quality.isReadable(sample: $0) }
         // RR statistics: all intervals, and normal-to-normal ones.
         let msPerSample = 1000 / rate
-        let rrAll = zip(beats.dropFirst(), beats).map { Double($0 - $1) * msPerSample }
+        var rrAll: [Double] = []
         var nn: [Double] = []
-        for i in beats.indices.dropFirst() where classes[i] == .normal && classes[i - 1] == .normal { nn.append(rrAll[i - 1]) }
+        for i in beats.indices.dropFirst() where readable[i] && readable[i - 1] {
+            let rr = Double(beats[i] - beats[i - 1]) * msPerSample
+            rrAll.append(rr)
+            if classes[i] == .normal && classes[i - 1] == .normal { nn.append(rr) }
+        }
         guard let rrStats = RRStatistics(rrIntervalsMs: rrAll) else {
             return refuse(.signalUnreadable, "fewer than 4 beats were found", quality: quality, pacing: pacing)
         }
         let nnStats = RRStatistics(rrIntervalsMs: nn)
 
         // Median beat of the normal beats (all beats if fewer than 3 are normal).
-        let normalBeats = beats.indices.filter { classes[$0] == .normal }.map { beats[$0] }
-        let medianSource = normalBeats.count >= 3 ? normalBeats : beats
+        let normalBeats = beats.indices.filter { classes[$0] == .normal && readable[$0] }.map { beats[$0] }
+        let readableBeats = beats.indices.filter { readable[$0] }.map { beats[$0] }
+        let medianSource = normalBeats.count >= 3 ? normalBeats : readableBeats
         let before = 0.5, after = 0.65
         var medians: [[Float]] = []
         for x in filtered {
@@ -232,10 +248,17 @@ public struct ECGAnalysis: Sendable {
             qtcFridericiaMs: qt.flatMap { QTCorrection.fridericia(qtMs: $0, rrMs: rrForQT) },
             axisDeg: axis, pWavePresent: pWave?.present ?? false,
             beatCount: beats.count, ventricularBeatCount: classes.filter { $0 == .ventricular }.count)
-        return ECGAnalysis(file: file, sourceRate: fs, sampleRate: rate, durationSeconds: wave.durationSeconds, leadNames: names,
-                           excludedLeads: excluded, quality: quality, pacing: pacing, beats: beats, beatClasses: classes,
-                           intervals: intervals, pWave: pWave, medianBeatOffset: offset, measurements: measurements,
-                           machine: machine, problem: nil)
+        var result = ECGAnalysis(file: file, sourceRate: fs, sampleRate: rate, durationSeconds: wave.durationSeconds, leadNames: names,
+                                 excludedLeads: excluded, quality: quality, pacing: pacing, beats: beats, beatClasses: classes,
+                                 intervals: intervals, pWave: pWave, medianBeatOffset: offset, measurements: measurements,
+                                 machine: machine, problem: nil)
+        if wave.durationSeconds > c.rhythm.longRecordSeconds {
+            result.rhythmWindows = RhythmEpisodes.windows(filtered: filtered, beats: beats, readable: readable, windows: quality.windows,
+                                                          sampleRate: rate, criteria: c.rhythm)
+            result.afEpisodes = RhythmEpisodes.afEpisodes(result.rhythmWindows, minimumSeconds: c.rhythm.minimumAFEpisodeSeconds)
+            result.afBurden = RhythmEpisodes.afBurden(result.rhythmWindows, episodes: result.afEpisodes)
+        }
+        return result
     }
 
     /// Frontal axis from the net QRS amplitudes of I and aVF (or aVF = II − I/2) in the median beats.

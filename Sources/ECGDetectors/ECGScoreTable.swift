@@ -51,7 +51,9 @@ public enum ECGScoreTable {
             case .notAssessable(let why): verdict = "not assessable (\(why))"
             }
             let agreement = q.detectorAgreement.map { String(format: "; QRS detectors agree %.3f", $0) } ?? ""
-            out.append("  quality: \(verdict)\(agreement)")
+            let readable = q.windows.isEmpty ? "" : String(format: "; readable %.0f of %.0f s (%d of %d windows)", q.readableSeconds,
+                                                           a.durationSeconds, q.windows.filter(\.readable).count, q.windows.count)
+            out.append("  quality: \(verdict)\(agreement)\(readable)")
             let problems = zip(a.leadNames, q.leads).filter { !$0.1.problems.isEmpty }
                 .map { "\($0.0): \($0.1.problems.map(\.rawValue).joined(separator: ", "))" }
             out.append("  leads: " + (problems.isEmpty ? "all \(q.leads.count) usable" : problems.joined(separator: "; ")))

@@ -25,6 +25,14 @@ public struct RhythmCriteria: Sendable, Equatable {
     /// Fewest ventricular beats per minute of recording for frequent ectopy (one per 10 s).
     public var frequentEctopyPerMinute = 6.0
 
+    /// Records longer than this (s) are also judged window by window (`RhythmEpisodes`): AF episodes and burden.
+    public var longRecordSeconds = 60.0
+    /// Fewest readable RR intervals a 10 s window needs for its rhythm to be judged.
+    public var minimumWindowIntervals = 6
+    /// Shortest AF episode reported (s); shorter runs of AF windows are not episodes. 30 s is the conventional
+    /// minimum duration of an AF episode (ESC 2020 AF guidelines, Hindricks et al.).
+    public var minimumAFEpisodeSeconds = 30.0
+
     /// Creates the default criteria.
     public init() {}
 }

@@ -39,7 +39,9 @@ public struct RhythmDetector: Detector {
 
     /// Analyses one record.
     public func analyze(_ record: ECGRecord) async throws -> DetectorOutcome {
-        try outcome(for: try ECGAnalysis.analyze(record, configuration: configuration))
+        var c = configuration
+        c.rhythm = criteria
+        return try outcome(for: try ECGAnalysis.analyze(record, configuration: c))
     }
 
     /// The outcome for an analysis already made (so callers that need the analysis too run it once).
@@ -60,6 +62,10 @@ public struct RhythmDetector: Detector {
                 }
             }
             for ex in a.excludedLeads { details[ex.lead] = .string(ex.reason) }
+            if let q = a.quality, !q.windows.isEmpty {
+                details["readableSeconds"] = .number((q.readableSeconds * 10).rounded() / 10)
+                details["recordSeconds"] = .number((a.durationSeconds * 10).rounded() / 10)
+            }
             return .abstained(try Abstention(reason: problem.reason, message: problem.message, detector: provenance, details: details))
         }
         guard let m = a.measurements else {

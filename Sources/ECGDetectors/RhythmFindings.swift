@@ -18,6 +18,7 @@ struct RhythmFindings {
         static let irregularity = "normalisedRMSSD", pr = "PR", qrs = "QRSduration", qt = "QT"
         static let qtcB = "QTcBazett", qtcF = "QTcFridericia", axis = "frontalQRSAxis"
         static let beats = "beats", ventricular = "ventricularBeats"
+        static let afBurden = "AFburden"
     }
 
     func measurement(_ name: String) -> FindingMeasurement? {
@@ -43,6 +44,7 @@ struct RhythmFindings {
         case Name.qtcB: return make(m.qtcBazettMs, "ms", ref(mach.qtcMs, ", QTc formula not stated"))
         case Name.qtcF: return make(m.qtcFridericiaMs, "ms", ref(mach.qtcFridericiaMs))
         case Name.axis: return make(m.axisDeg, "deg", ref(mach.axisDeg))
+        case Name.afBurden: return analysis.afBurden.map { FindingMeasurement(name: name, value: ($0 * 1000).rounded() / 10, unit: "%") }
         case Name.beats: return FindingMeasurement(name: name, value: Double(m.beatCount), unit: "1")
         case Name.ventricular: return FindingMeasurement(name: name, value: Double(m.ventricularBeatCount), unit: "1")
         default: return nil
@@ -80,10 +82,28 @@ struct RhythmFindings {
             ?? "too few normal-to-normal intervals to judge regularity"
         var out: [Finding] = []
 
-        let afib: Decision = !judged ? .indeterminate : (irregular && !m.pWavePresent ? .positive : .negative)
-        out.append(try finding("ecg.afib", "Atrial fibrillation (RR irregularity and absent P waves)", afib,
-                               [Name.heartRate, Name.irregularity, Name.rmssd, Name.sdnn],
-                               [.leadSpan(lead: lead, startSeconds: t0, endSeconds: t1, note: rrText), .text(pText)]))
+        var afib: Decision = !judged ? .indeterminate : (irregular && !m.pWavePresent ? .positive : .negative)
+        if !analysis.rhythmWindows.isEmpty {
+            // Long record: the verdict rests on the windows; the episodes are the evidence, the burden a measurement.
+            let w = analysis.rhythmWindows
+            let judgedWindows = w.filter { $0.rhythm != .notJudged }.count
+            afib = judgedWindows == 0 ? .indeterminate : (analysis.afEpisodes.isEmpty ? .negative : .positive)
+            func clock(_ t: Double) -> String { String(format: "%d:%02d", Int(t) / 60, Int(t) % 60) }
+            var ev: [Evidence] = analysis.afEpisodes.prefix(10).map {
+                .leadSpan(lead: lead, startSeconds: $0.startSeconds, endSeconds: $0.endSeconds,
+                          note: "AF episode \(clock($0.startSeconds))–\(clock($0.endSeconds)) (irregular RR, no P wave)")
+            }
+            if analysis.afEpisodes.count > 10 { ev.append(.text("\(analysis.afEpisodes.count - 10) more AF episode(s)")) }
+            ev.append(.text(String(format: "%d AF episode(s) ≥ %.0f s; AF in %d of %d judged %.0f-s windows (%d not judged)",
+                                   analysis.afEpisodes.count, c.minimumAFEpisodeSeconds, w.filter { $0.rhythm == .atrialFibrillation }.count,
+                                   judgedWindows, w.first.map { $0.endSeconds - $0.startSeconds } ?? 10, w.count - judgedWindows)))
+            out.append(try finding("ecg.afib", "Atrial fibrillation (RR irregularity and absent P waves)", afib,
+                                   [Name.afBurden, Name.heartRate, Name.irregularity, Name.rmssd, Name.sdnn], ev))
+        } else {
+            out.append(try finding("ecg.afib", "Atrial fibrillation (RR irregularity and absent P waves)", afib,
+                                   [Name.heartRate, Name.irregularity, Name.rmssd, Name.sdnn],
+                                   [.leadSpan(lead: lead, startSeconds: t0, endSeconds: t1, note: rrText), .text(pText)]))
+        }
 
         // Sinus rhythm and its rate bands: a P wave before the QRS and not AF.
         let sinus = m.pWavePresent && afib != .positive

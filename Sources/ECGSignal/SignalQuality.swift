@@ -14,16 +14,22 @@ public struct VotingQRSDetector: Sendable {
     /// Detects beats; returns ascending sample indices at `sampleRate` (Hz).
     /// - Parameter leads: equal-length leads (mV). Leads whose band-passed signal is all zero do not vote.
     public func detect(leads: [[Float]], sampleRate fs: Double) throws -> [Int] {
+        vote(try perLeadPeaks(leads: leads, sampleRate: fs), sampleRate: fs)
+    }
+
+    /// The peaks of each lead before the vote (ascending sample indices at `sampleRate`, one array per lead in
+    /// input order; nil for a lead whose band-passed signal is all zero).
+    public func perLeadPeaks(leads: [[Float]], sampleRate fs: Double) throws -> [[Int]?] {
         guard !leads.isEmpty, fs >= 100 else { throw ECGSignalError.invalidParameter("needs leads and sampleRate >= 100 Hz") }
         let n = leads[0].count
         guard leads.allSatisfy({ $0.count == n }), n > Int(fs) else { throw ECGSignalError.signalTooShort(needed: Int(fs), got: n) }
         let bp = try IIRFilter.butterworthBandPass(order: 2, lowHz: 8, highHz: 20, sampleRate: fs)
-        let refractory = Int(0.25 * fs), near = Int(0.1 * fs)
-        var perLead: [[Int]] = []
+        let refractory = Int(0.25 * fs)
+        var perLead: [[Int]?] = []
         for lead in leads {
             let a = try bp.filtfilt(lead.map(Double.init)).map(abs)
             let scale = median(windowMaxima(a, Int(2 * fs)))
-            guard scale > 0 else { continue }
+            guard scale > 0 else { perLead.append(nil); continue }
             let thr = thresholdFraction * scale
             var peaks: [Int] = []
             var i = 1
@@ -45,6 +51,13 @@ public struct VotingQRSDetector: Sendable {
             }
             perLead.append(peaks)
         }
+        return perLead
+    }
+
+    /// The vote over per-lead peaks (see the type's description).
+    public func vote(_ peaks: [[Int]?], sampleRate fs: Double) -> [Int] {
+        let perLead = peaks.compactMap { $0 }
+        let refractory = Int(0.25 * fs), near = Int(0.1 * fs)
         guard !perLead.isEmpty else { return [] }
         let needed = (perLead.count + 1) / 2
         // Vote: cluster all lead detections in time.
@@ -112,8 +125,32 @@ public struct QualityThresholds: Sendable, Equatable {
     public var baselineWanderMv = 1.5
     /// Shortest record that can be assessed (s).
     public var minimumDuration = 5.0
-    /// Smallest agreement `2TP / (2TP + FP + FN)` between the two detectors for an assessable record.
+    /// Agreement `2TP / (2TP + FP + FN)` of the two detectors over the whole record below which the record's
+    /// windows are looked at one by one. A cue only: the verdict rests on the windows (`WindowQuality`).
     public var minimumDetectorAgreement = 0.9
+    /// Length of the quality windows (s). A last piece shorter than half a window joins the window before it.
+    public var windowSeconds = 10.0
+    /// bSQI (beat agreement of the two detectors in one lead and window, matched/(both − matched)) at or above
+    /// which a window of a lead is readable without further checks. Li, Clifford & Mark 2008 (Physiol. Meas.
+    /// 29:15) use 0.8 for "good" in their 10 s windows.
+    public var goodBSQI = 0.8
+    /// bSQI below which a window of a lead is unreadable whatever its other SQIs say.
+    public var minimumBSQI = 0.5
+    /// Kurtosis (Pearson, of the 0.5–40 Hz band) at or above which a window looks like QRS complexes rather than
+    /// Gaussian noise (kurtosis 3); used when the bSQI is between `minimumBSQI` and `goodBSQI`. Li et al. 2008: 5.
+    public var minimumKurtosis = 5.0
+    /// Range of the spectral power ratio P(5–15 Hz)/P(5–40 Hz) of a readable window with a doubtful bSQI.
+    /// Li et al. 2008 give 0.5–0.8 for clean ECG; widened here for wide and pathological QRS complexes.
+    public var spectralRatioRange = 0.4...0.95
+    /// Fraction of a window in flat 200 ms segments at or above which the window of that lead is flat.
+    public var windowFlatFraction = 0.5
+    /// Fraction of a window on clipped plateaus above which the window of that lead is saturated.
+    public var windowClippedFraction = 0.1
+    /// Fraction of the record that must be readable (at least one lead readable in the window); for records
+    /// longer than `readableCap` / fraction seconds, `readableCap` seconds suffice.
+    public var minimumReadableFraction = 0.5
+    /// Readable signal (s) that is always enough to assess a long record.
+    public var readableCap = 60.0
     /// Creates the default thresholds.
     public init() {}
 }
@@ -134,9 +171,60 @@ public struct RecordQuality: Sendable, Equatable {
     /// Beats from `VotingQRSDetector` on the usable leads.
     public let checkBeats: [Int]
     /// Agreement `2TP / (2TP + FP + FN)` (0–1) of the two detectors, matched within 150 ms; nil if not computed.
+    /// A cue to look at the windows, not a verdict.
     public let detectorAgreement: Double?
     /// Assessable, or not assessable with the reason.
     public let verdict: Verdict
+    /// Indices of the leads the detectors and the windows used: the `usable` leads; in a record of two windows
+    /// or more, every lead that is not a flat line (clipping and high-frequency noise are judged per window there,
+    /// so one bad stretch does not condemn a lead).
+    public var usedLeads: [Int] = []
+    /// The quality windows, in time order (empty when the record was refused before they were computed).
+    public var windows: [WindowQuality] = []
+    /// Seconds of the record in readable windows.
+    public var readableSeconds: Double = 0
+    /// `readableSeconds` / record duration (0–1).
+    public var readableFraction: Double = 0
+
+    /// Whether sample `i` (at the assessed rate) lies in a readable window; true when no windows were computed.
+    public func isReadable(sample i: Int) -> Bool {
+        guard !windows.isEmpty else { return true }
+        var lo = 0, hi = windows.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if windows[mid].start <= i { lo = mid } else { hi = mid - 1 }
+        }
+        return windows[lo].readable
+    }
+}
+
+/// Signal quality of one lead in one window.
+public struct LeadWindowQuality: Sendable, Equatable {
+    /// bSQI: the two detectors' beats that match within 150 ms over the beats either found
+    /// (`matched / (primary + check − matched)`, 0–1; Li, Clifford & Mark 2008); nil when neither found a beat.
+    /// Primary: the multi-lead `QRSDetector`; check: this lead's own peaks of `VotingQRSDetector`.
+    public let bSQI: Double?
+    /// Pearson kurtosis of the 0.5–40 Hz band-passed window (Gaussian noise: 3; ECG: usually > 5).
+    public let kurtosis: Double
+    /// Spectral power ratio P(5–15 Hz) / P(5–40 Hz) (0–1), from band-passed power.
+    public let spectralRatio: Double
+    /// RMS above 40 Hz over RMS in 0.5–40 Hz (as `LeadQuality.highFrequencyNoiseRatio`, per window); a window
+    /// above `QualityThresholds.highFrequencyNoiseRatio` is unreadable (muscle noise).
+    public let highFrequencyNoiseRatio: Double
+    /// Whether the window is (mostly) flat, or saturated.
+    public let flat: Bool, clipped: Bool
+    /// The verdict: readable signal.
+    public let readable: Bool
+}
+
+/// Signal quality of one window over all usable leads.
+public struct WindowQuality: Sendable, Equatable {
+    /// First sample and end (exclusive) of the window, at the assessed rate.
+    public let start: Int, end: Int
+    /// Per usable lead (same order as the usable leads; unusable leads are not judged).
+    public let leads: [LeadWindowQuality]
+    /// Whether at least one lead is readable in this window.
+    public var readable: Bool { leads.contains { $0.readable } }
 }
 
 /// Signal-quality checks per lead and per record.
@@ -200,9 +288,11 @@ public enum SignalQuality {
                            highFrequencyNoiseRatio: hfRatio, baselineWanderMv: wander, problems: problems)
     }
 
-    /// Assesses a record: lead quality, QRS detection on the usable leads, agreement of two detectors and
-    /// a verdict. The record is not assessable when it is too short, no lead is usable, fewer than 3 QRS
-    /// complexes are found, or the two detectors disagree.
+    /// Assesses a record: lead quality, QRS detection on the usable leads, the agreement of two detectors and
+    /// per-window SQIs, and a verdict. The record is not assessable when it is too short, no lead is usable,
+    /// fewer than 3 QRS complexes are found, or too little of it is readable: less than
+    /// `minimumReadableFraction` of the record (or than `readableCap` seconds, whichever is less) in windows
+    /// where at least one lead is readable. Detector disagreement over the whole record alone refuses nothing.
     /// - Parameters: `leads` equal-length leads in mV, optional `leadNames` for the reason text, `sampleRate` in Hz (≥ 100).
     public static func assess(leads: [[Float]], leadNames: [String]? = nil, sampleRate fs: Double,
                               thresholds t: QualityThresholds = QualityThresholds()) throws -> RecordQuality {
@@ -220,7 +310,8 @@ public enum SignalQuality {
                                  verdict: .notAssessable(reason: "record contains missing or non-finite samples"))
         }
         let quality = try leads.map { try assess(lead: $0, sampleRate: fs, thresholds: t) }
-        let usable = quality.indices.filter { quality[$0].usable }
+        let windowed = duration >= 2 * t.windowSeconds
+        let usable = quality.indices.filter { windowed ? !quality[$0].problems.contains(.flatLine) : quality[$0].usable }
         guard !usable.isEmpty else {
             let why = quality.indices.map { "\(name($0)): \(quality[$0].problems.map(\.rawValue).joined(separator: ", "))" }
             return RecordQuality(leads: quality, beats: [], checkBeats: [], detectorAgreement: nil,
@@ -228,20 +319,117 @@ public enum SignalQuality {
         }
         let used = usable.map { leads[$0] }
         let primary = try QRSDetector().detect(leads: used, sampleRate: fs).rPeaks
-        let check = try VotingQRSDetector().detect(leads: used, sampleRate: fs)
+        let voting = VotingQRSDetector()
+        let perLead = try voting.perLeadPeaks(leads: used, sampleRate: fs)
+        let check = voting.vote(perLead, sampleRate: fs)
         let m = BeatMatch.compare(reference: primary, detected: check, sampleRate: fs)
         let denom = 2 * m.truePositives + m.falsePositives + m.falseNegatives
         let agreement = denom == 0 ? 0 : Double(2 * m.truePositives) / Double(denom)
+        let windows = try windowQuality(leads: used, primary: primary, perLeadPeaks: perLead, sampleRate: fs, thresholds: t)
+        let readable = Double(windows.filter(\.readable).reduce(0) { $0 + $1.end - $1.start }) / fs
+        let needed = max(t.minimumDuration, min(t.minimumReadableFraction * duration, t.readableCap))
         let verdict: RecordQuality.Verdict
         if primary.count < 3 {
             verdict = .notAssessable(reason: "fewer than 3 QRS complexes found in \(usable.count) usable lead(s)")
-        } else if agreement < t.minimumDetectorAgreement {
-            verdict = .notAssessable(reason: String(format: "the two QRS detectors disagree (agreement %.2f, %d vs %d beats)",
-                                                    agreement, primary.count, check.count))
+        } else if readable < needed {
+            verdict = .notAssessable(reason: String(
+                format: "only %.0f s of %.0f s (%.0f %%) is readable ECG in %d-s windows; at least %.0f s is needed (QRS detector agreement %.2f)",
+                readable, duration, 100 * readable / duration, Int(t.windowSeconds), needed, agreement))
         } else {
             verdict = .assessable
         }
-        return RecordQuality(leads: quality, beats: primary, checkBeats: check, detectorAgreement: agreement, verdict: verdict)
+        var r = RecordQuality(leads: quality, beats: primary, checkBeats: check, detectorAgreement: agreement, verdict: verdict)
+        r.windows = windows
+        r.usedLeads = usable
+        r.readableSeconds = readable
+        r.readableFraction = readable / duration
+        return r
+    }
+
+    /// Per-window, per-lead SQIs (see `LeadWindowQuality`) and the readability rule: a lead's window is readable
+    /// when it is neither flat, saturated nor swamped by high-frequency noise, and either its bSQI is good, or its bSQI is doubtful (between
+    /// `minimumBSQI` and `goodBSQI`, or undefined) but its kurtosis and spectral ratio look like ECG.
+    /// - Parameters: `leads` the usable leads (mV), `primary` the multi-lead beats, `perLeadPeaks` each lead's
+    ///   own `VotingQRSDetector` peaks (nil: silent lead), `sampleRate` Hz.
+    public static func windowQuality(leads: [[Float]], primary: [Int], perLeadPeaks: [[Int]?], sampleRate fs: Double,
+                                     thresholds t: QualityThresholds = QualityThresholds()) throws -> [WindowQuality] {
+        guard let n = leads.first?.count, n > 0 else { return [] }
+        let w = max(1, Int((t.windowSeconds * fs).rounded()))
+        var bounds: [Int] = Array(stride(from: 0, to: n, by: w))
+        if bounds.count > 1, n - bounds.last! < w / 2 { bounds.removeLast() }
+        let ends = Array(bounds.dropFirst()) + [n]
+        let band = try IIRFilter.butterworthBandPass(order: 2, lowHz: 0.5, highHz: 40, sampleRate: fs)
+        let qrsBand = try IIRFilter.butterworthBandPass(order: 2, lowHz: 5, highHz: min(15, 0.45 * fs), sampleRate: fs)
+        let wideBand = try IIRFilter.butterworthBandPass(order: 2, lowHz: 5, highHz: min(40, 0.45 * fs), sampleRate: fs)
+        let high = try IIRFilter.butterworthHighPass(order: 4, cutoffHz: 40, sampleRate: fs)
+        let tol = Int((0.150 * fs).rounded(.down))
+        let seg = max(2, Int(0.2 * fs))
+        var perLead: [[LeadWindowQuality]] = []
+        for (li, lead) in leads.enumerated() {
+            let x = lead.map(Double.init)
+            let b = try band.filtfilt(x), q = try qrsBand.filtfilt(x), wb = try wideBand.filtfilt(x)
+            let hf = try high.filtfilt(x)
+            // Clipped: plateaus of >= 3 equal samples at the lead's extremes.
+            let hi = x.max()!, lo = x.min()!
+            var clipped = [Bool](repeating: false, count: n)
+            if hi > lo {
+                var i = 0
+                while i < n {
+                    var j = i
+                    while j + 1 < n && x[j + 1] == x[i] { j += 1 }
+                    if (x[i] == hi || x[i] == lo) && j - i + 1 >= 3 { for k in i...j { clipped[k] = true } }
+                    i = j + 1
+                }
+            }
+            var out: [LeadWindowQuality] = []
+            for (s, e) in zip(bounds, ends) {
+                let len = Double(e - s)
+                var flat = 0, k = s
+                while k < e {
+                    let ke = min(e, k + seg)
+                    var mn = x[k], mx = x[k]
+                    for v in x[k..<ke] { mn = min(mn, v); mx = max(mx, v) }
+                    if mx - mn < t.flatRangeMv { flat += ke - k }
+                    k = ke
+                }
+                let clip = (s..<e).reduce(0) { $0 + (clipped[$1] ? 1 : 0) }
+                var mean = 0.0
+                for v in b[s..<e] { mean += v }
+                mean /= len
+                var m2 = 0.0, m4 = 0.0
+                for v in b[s..<e] { let d = (v - mean) * (v - mean); m2 += d; m4 += d * d }
+                m2 /= len; m4 /= len
+                let kurt = m2 > 0 ? m4 / (m2 * m2) : 0
+                var pq = 0.0, pw = 0.0, ph = 0.0
+                for i in s..<e { pq += q[i] * q[i]; pw += wb[i] * wb[i]; ph += hf[i] * hf[i] }
+                let ratio = pw > 0 ? pq / pw : 0
+                let hfRatio = m2 > 0 ? (ph / len / m2).squareRoot() : (ph > 0 ? .infinity : 0)
+                var bsqi: Double? = nil
+                if let peaks = perLeadPeaks[li] {
+                    let p = primary.filter { $0 >= s && $0 < e }, c = peaks.filter { $0 >= s && $0 < e }
+                    if !p.isEmpty || !c.isEmpty {
+                        let mm = BeatMatch.compare(reference: p, detected: c, sampleRate: fs, tolerance: Double(tol) / fs)
+                        bsqi = Double(mm.truePositives) / Double(p.count + c.count - mm.truePositives)
+                    }
+                }
+                let isFlat = Double(flat) / len >= t.windowFlatFraction
+                let isClipped = Double(clip) / len > t.windowClippedFraction
+                let looksLikeECG = kurt >= t.minimumKurtosis && t.spectralRatioRange.contains(ratio)
+                let readable: Bool
+                let isNoisy = hfRatio > t.highFrequencyNoiseRatio
+                if isFlat || isClipped || isNoisy || perLeadPeaks[li] == nil {
+                    readable = false
+                } else if let bs = bsqi {
+                    readable = bs >= t.goodBSQI || (bs >= t.minimumBSQI && looksLikeECG)
+                } else {
+                    readable = looksLikeECG
+                }
+                out.append(LeadWindowQuality(bSQI: bsqi, kurtosis: kurt, spectralRatio: ratio, highFrequencyNoiseRatio: hfRatio,
+                                             flat: isFlat, clipped: isClipped, readable: readable))
+            }
+            perLead.append(out)
+        }
+        return bounds.indices.map { wi in WindowQuality(start: bounds[wi], end: ends[wi], leads: perLead.map { $0[wi] }) }
     }
 
     private static func rms(_ x: [Double]) -> Double {

@@ -4,88 +4,117 @@ import ECGFormats
 import ECGSignal
 import Foundation
 
-/// `vigil ecg eval RECORD...`: beat detection against the record's reference beats (EC57 matching,
-/// 150 ms), sensitivity and positive predictivity per record and in total.
+/// `vigil ecg eval RECORD...`: beat detection against the record's reference beats as EC57 / bxb score it
+/// (`EC57Evaluation`), per record and gross/average over all records.
 struct ECGEvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "eval", abstract: "QRS detection sensitivity and positive predictivity against reference beats.",
+        commandName: "eval", abstract: "QRS detection sensitivity and positive predictivity against reference beats (EC57, as bxb).",
         discussion: """
             Reference beats: WFDB beat annotations (.atr next to the .hea), or the per-beat fiducial points of a \
-            DICOM ECG. Beats are those of the full measurement pipeline (ECGAnalysis: quality-checked leads, \
-            multi-lead QRS detector), matched within 150 ms (ANSI/AAMI EC57). A record the pipeline refuses as \
-            not assessable counts all its reference beats as missed; records without reference beats are skipped \
-            and listed. Totals are gross (summed counts). Reference beats and detections within --edge seconds of the \
-            record's start or end are not scored (a QRS complex cut by the record boundary can be judged neither way; \
-            their number is printed); --edge 0 scores everything.
+            DICOM ECG. Beats are those of the full measurement pipeline (ECGAnalysis), matched within 150 ms \
+            (ANSI/AAMI EC57). Per record the table shows the standard bxb figures: beats in ventricular \
+            flutter/fibrillation ([ … ] and (VFL / (VF rhythm) not scored, first --learning seconds (EC57 for \
+            MIT-BIH: 5 min) not scored. The totals are given gross (summed counts) and average (mean of the \
+            per-record figures), for all four combinations (VF excluded or scored, learning period skipped or \
+            not). A record the pipeline refuses counts all its reference beats as missed. Beats within --edge \
+            seconds of either end are not scored.
             """)
 
     @Argument(help: "ECG records with reference beats.") var records: [String]
     @Option(help: "Sampling rate in Hz, for CSV files that do not state it.") var rate: Double?
-    @Flag(help: "List the times of missed reference beats and of extra detections.") var details = false
+    @Flag(help: "List the times of missed reference beats and of extra detections (standard variant).") var details = false
     @Option(help: "Seconds at each end of a record where beats are not scored.") var edge: Double = 0.1
+    @Option(help: "Learning period in seconds at the start of each record (EC57: 300).") var learning: Double = 300
 
     func run() throws {
         guard !records.isEmpty else { throw ValidationError("give at least one record") }
-        var options = ECGReadOptions()
-        options.samplingRateHz = rate
-        var total = BeatMatch(truePositives: 0, falseNegatives: 0, falsePositives: 0)
-        guard edge >= 0 else { throw ValidationError("--edge must be ≥ 0") }
-        var evaluated = 0, refused = 0, failures = 0, edgeBeats = 0
+        guard edge >= 0, learning >= 0 else { throw ValidationError("--edge and --learning must be ≥ 0") }
+        var readOptions = ECGReadOptions()
+        readOptions.samplingRateHz = rate
+        var options = EC57Evaluation.Options()
+        options.edge = edge
+        options.learningPeriod = learning
+        var results: [EC57Evaluation.RecordResult] = []
+        var failures = 0
         var skipped: [String] = []
-        print(pad("record", 28) + lpad("ref", 6) + lpad("det", 6) + lpad("TP", 6) + lpad("FN", 5) + lpad("FP", 5)
-              + lpad("Se %", 9) + lpad("+P %", 9) + "  note")
+        var seconds = 0.0
+        var afScores: [(String, AFEpisodeScore)] = []
+        print(pad("record", 24) + lpad("ref", 7) + lpad("TP", 7) + lpad("FN", 6) + lpad("FP", 6)
+              + lpad("Se %", 8) + lpad("+P %", 8) + lpad("VF s", 7) + lpad("time s", 8) + "  note")
         for path in records {
             let name = URL(fileURLWithPath: path).lastPathComponent
             let record: ECGRecord
-            do { record = try ECGReader.read(url: URL(fileURLWithPath: path), options: options) } catch {
+            do { record = try ECGReader.read(url: URL(fileURLWithPath: path), options: readOptions) } catch {
                 let text = "\(error)"
                 printError(text.contains(name) ? text : "\(name): \(text)")
                 failures += 1
                 continue
             }
-            guard let ref = ReferenceBeats.of(record) else { skipped.append(name); continue }
+            let t0 = Date()
             let analysis = try ECGAnalysis.analyze(record)
-            var note = ref.source.rawValue
-            if ref.merged > 0 { note += "; \(ref.merged) reference point(s) < 200 ms from another merged" }
-            var detected: [Int]
-            if let p = analysis.problem {
-                detected = []
-                refused += 1
-                note += "; NOT ASSESSABLE [\(p.reason)]: \(p.message)"
-            } else {
-                detected = analysis.beatsAtSourceRate
+            let dt = Date().timeIntervalSince(t0)
+            guard let r = EC57Evaluation.evaluate(record: record, analysis: analysis, options: options) else { skipped.append(name); continue }
+            seconds += dt
+            results.append(r)
+            if let af = AFEpisodeScore.of(record: record, analysis: analysis), !af.reference.isEmpty || !af.detected.isEmpty {
+                afScores.append((name, af))
             }
-            let fs = record.rhythm.samplingRateHz
-            let lo = Int((edge * fs).rounded()), hi = record.rhythm.sampleCount - 1 - lo
-            let refBeats = ref.beats.filter { $0 >= lo && $0 <= hi }
-            detected = detected.filter { $0 >= lo && $0 <= hi }
-            edgeBeats += ref.beats.count - refBeats.count
-            let m = BeatMatch.compare(reference: refBeats, detected: detected, sampleRate: fs)
-            total = total + m
-            evaluated += 1
-            print(row(name, refBeats.count, detected.count, m) + "  " + note)
-            if details && (m.falseNegatives > 0 || m.falsePositives > 0) {
-                let tol = Int((0.150 * fs).rounded(.down))
-                let missed = refBeats.filter { r in !detected.contains { abs($0 - r) <= tol } }
-                let extra = detected.filter { d in !refBeats.contains { abs($0 - d) <= tol } }
-                func times(_ x: [Int]) -> String { x.map { String(format: "%.3f", Double($0) / fs) }.joined(separator: " ") }
-                print("    missed (s): \(times(missed))   extra (s): \(times(extra))   (approximate: nearest-within-150 ms test)")
+            let m = r.matches[.standard]!
+            var note = r.referenceSource.rawValue
+            if r.mergedReferencePoints > 0 { note += "; \(r.mergedReferencePoints) reference point(s) < 200 ms from another merged" }
+            if let a = r.detectorAgreement { note += String(format: "; detector agreement %.3f", a) }
+            if let f = r.readableFraction { note += String(format: "; readable %.1f %%", 100 * f) }
+            if let why = r.refusal { note += "; NOT ASSESSABLE [\(why)]" }
+            print(row(name, m) + lpad(String(format: "%.0f", r.vfSeconds), 7) + lpad(String(format: "%.2f", dt), 8) + "  " + note)
+            if details && (!r.missed.isEmpty || !r.extra.isEmpty) {
+                func times(_ x: [Int]) -> String { x.map { String(format: "%.3f", Double($0) / r.sampleRate) }.joined(separator: " ") }
+                print("    missed (s): \(times(r.missed))   extra (s): \(times(r.extra))")
             }
         }
-        print(row("total (gross, \(evaluated) records)", total.truePositives + total.falseNegatives,
-                  total.truePositives + total.falsePositives, total))
-        if edgeBeats > 0 { print(String(format: "%d reference beat(s) within %.2f s of a record end not scored.", edgeBeats, edge)) }
-        if refused > 0 { print("\(refused) record(s) not assessable: their reference beats count as missed.") }
+        if !results.isEmpty {
+            print("")
+            print(pad("totals (\(results.count) records)", 44) + lpad("ref", 7) + lpad("TP", 7) + lpad("FN", 6) + lpad("FP", 6)
+                  + lpad("Se %", 8) + lpad("+P %", 8) + lpad("avg Se", 8) + lpad("avg +P", 8))
+            for v in EC57Evaluation.Variant.all {
+                let s = EC57Evaluation.summarize(results, variant: v)
+                print(pad("gross, \(v)", 44) + countsAndRates(s.gross) + lpad(pct(s.averageSensitivity), 8) + lpad(pct(s.averagePositivePredictivity), 8))
+            }
+            let refused = results.filter { $0.refusal != nil }
+            print("records refused: \(refused.count)" + (refused.isEmpty ? "" : " (" + refused.map(\.name).joined(separator: ", ") + "; their beats count as missed)"))
+            print(String(format: "analysis time: %.2f s in all, %.2f s per record (%.1f min of signal)", seconds, seconds / Double(results.count),
+                         results.reduce(0) { $0 + $1.durationSeconds } / 60))
+        }
+        if !afScores.isEmpty {
+            print("")
+            print("AF episodes (records with reference or detected AF; reference: (AFIB rhythm annotations; detected: ≥ 30 s runs of AF windows)")
+            print(pad("record", 24) + lpad("ref", 5) + lpad("det", 5) + lpad("ep Se %", 9) + lpad("ep +P %", 9) + lpad("dur Se %", 10)
+                  + lpad("dur +P %", 10) + lpad("ref burden %", 14) + lpad("burden %", 10) + lpad("error", 8))
+            for (name, a) in afScores {
+                let burden = a.detectedBurden ?? (a.recordSeconds > 0 ? a.detectedSeconds / a.recordSeconds : 0)
+                print(pad(name, 24) + lpad("\(a.reference.count)", 5) + lpad("\(a.detected.count)", 5) + lpad(pct(a.episodeSensitivity), 9)
+                      + lpad(pct(a.episodePositivePredictivity), 9) + lpad(pct(a.durationSensitivity), 10) + lpad(pct(a.durationPositivePredictivity), 10)
+                      + lpad(pct(a.referenceBurden), 14) + lpad(pct(burden), 10) + lpad(String(format: "%+.1f", 100 * (burden - a.referenceBurden)), 8))
+            }
+            let ref = afScores.reduce(0) { $0 + $1.1.reference.count }, det = afScores.reduce(0) { $0 + $1.1.detected.count }
+            let hit = afScores.reduce(0) { $0 + $1.1.detectedReference }, tru = afScores.reduce(0) { $0 + $1.1.trueDetections }
+            let ov = afScores.reduce(0.0) { $0 + $1.1.overlapSeconds }
+            let rs = afScores.reduce(0.0) { $0 + $1.1.referenceSeconds }, ds = afScores.reduce(0.0) { $0 + $1.1.detectedSeconds }
+            let epSe: String = pct(ref > 0 ? Double(hit) / Double(ref) : nil)
+            let epPP: String = pct(det > 0 ? Double(tru) / Double(det) : nil)
+            let duSe: String = pct(rs > 0 ? ov / rs : nil)
+            let duPP: String = pct(ds > 0 ? ov / ds : nil)
+            print("gross: episode Se \(epSe) % (\(hit)/\(ref)), episode +P \(epPP) % (\(tru)/\(det)), duration Se \(duSe) %, duration +P \(duPP) %")
+        }
         if !skipped.isEmpty { print("skipped (no reference beats): " + skipped.joined(separator: ", ")) }
         if failures > 0 { throw ExitCode(1) }
     }
 
-    private func row(_ name: String, _ ref: Int, _ det: Int, _ m: BeatMatch) -> String {
-        let se = m.sensitivity.map { String(format: "%.2f", 100 * $0) } ?? "-"
-        let pp = m.positivePredictivity.map { String(format: "%.2f", 100 * $0) } ?? "-"
-        return pad(name, 28) + lpad("\(ref)", 6) + lpad("\(det)", 6) + lpad("\(m.truePositives)", 6) + lpad("\(m.falseNegatives)", 5)
-            + lpad("\(m.falsePositives)", 5) + lpad(se, 9) + lpad(pp, 9)
+    private func pct(_ x: Double?) -> String { x.map { String(format: "%.2f", 100 * $0) } ?? "-" }
+    private func countsAndRates(_ m: BeatMatch) -> String {
+        lpad("\(m.truePositives + m.falseNegatives)", 7) + lpad("\(m.truePositives)", 7) + lpad("\(m.falseNegatives)", 6)
+            + lpad("\(m.falsePositives)", 6) + lpad(pct(m.sensitivity), 8) + lpad(pct(m.positivePredictivity), 8)
     }
+    private func row(_ name: String, _ m: BeatMatch) -> String { pad(name, 24) + countsAndRates(m) }
     private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
     private func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
 }
