@@ -1,5 +1,5 @@
 import DetectorKit
-import FHIRExport
+@testable import FHIRExport
 import FindingsStore
 import Foundation
 import Testing
@@ -111,6 +111,19 @@ struct FHIRExportTests {
             ((($0["category"] as? [[String: Any]])?.first?["coding"] as? [[String: Any]])?.first?["code"] as? String) == "CT"
         })
         #expect((ct["result"] as? [Any])?.count == 1)
+    }
+
+    @Test func aKnownModelCardIsTheDevicesNote() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let card = try ModelCard.load(from: root.appendingPathComponent("Models/ct-pancreas-lesion/model.card.json"))
+        let p = DetectorProvenance(id: "ct-pancreas", version: "1.0.0", modelName: card.name, modelVersion: card.version,
+                                   modelSHA256: card.weightsSHA256)
+        let device = try json(VigilJSON.encode(FHIRResources.deviceResource(p, id: "x", card: card)))
+        let note = try #require(((device["note"] as? [[String: Any]])?.first)?["text"] as? String)
+        #expect(note.hasPrefix("# Model card: \(card.name) \(card.version)"))
+        #expect(note.contains(card.weightsSHA256) && note.contains(card.limitations[0]) && note.contains(card.intendedUse))
+        #expect(((device["extension"] as? [[String: Any]])?.first)?["url"] as? String
+            == "http://hl7.org/fhir/uv/aitransparency/StructureDefinition/aitransparency.AIKind")
     }
 
     @Test func exportingTwiceOrInSmallPagesGivesTheSameBundle() async throws {

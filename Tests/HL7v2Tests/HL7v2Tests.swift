@@ -106,6 +106,24 @@ struct HL7v2Tests {
         #expect(!c.contains("secret") && !c.contains("x.csv"))
     }
 
+    @Test func aKnownModelCardAddsItsLimitsAsNTEs() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let card = try ModelCard.load(from: root.appendingPathComponent("Models/ct-pancreas-lesion/model.card.json"))
+        let p = DetectorProvenance(id: "ct-pancreas", version: "1.0.0", modelName: card.name, modelVersion: card.version,
+                                   modelSHA256: card.weightsSHA256)
+        let path = tempPath("hl7card")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let input = try await SQLiteFindingsStore(path: path, actor: "test")
+            .registerInput(NewInput(contentSHA256: String(repeating: "9", count: 64), path: "/s", kind: .ctStudy))
+        let f = try Finding(code: "ct.pancreas.lesion_suspected", label: "Pancreatic lesion suspected", probability: 0.3, threshold: 0.5,
+                            decision: .negative, detector: p)
+        let m = try #require(ORUBuilder(modelCards: [card]).message(input: input, findings: [f], abstentions: [], errors: []))
+        let notes = m.text.split(separator: "\r").filter { $0.hasPrefix("NTE") }.map { HL7Encoding.unescape(fields($0)[3]) }
+        #expect(notes.count == 1 + (card.trainingData.synthetic ? 1 : 0) + card.limitations.count)
+        #expect(notes.contains("Limitation: \(card.limitations[0])"))
+        #expect(fields(try #require(m.text.split(separator: "\r").first { $0.hasPrefix("OBR") }))[24] == "CT")
+    }
+
     @Test func mllpFramingRoundTrips() {
         let framed = MLLP.frame("MSH|a\r") + MLLP.frame("MSH|b\r") + Data([0x0B, 0x41])
         let (msgs, rest) = MLLP.unframe(framed)
