@@ -8,7 +8,9 @@ import Testing
 
 /// End to end against a real language model: llama.cpp's `llama-server` with SmolLM2-135M-Instruct (or the
 /// model `VIGIL_LLM_TEST_MODEL` names), as installed by `Tools/llm/setup.sh` (`./Tools/setup.sh --with-llm`).
-/// The test starts the cached server binary on a free loopback port and stops it afterwards.
+/// The test starts the cached server binary on a free loopback port and stops it afterwards. `--no-repack`:
+/// on a CPU that reports AMX inside a VM that does not grant it (this machine), llama.cpp's AMX path
+/// crashes (SIGSEGV in ggml_backend_amx_mul_mat during warm-up); without weight repacking it is not used.
 ///
 /// Where the server or the weights are missing the test fails in CI (`CI=true`) and is skipped with a
 /// message elsewhere.
@@ -34,7 +36,7 @@ import Testing
             port = ScriptedChatServer.closedPort()
             process.executableURL = binary
             process.arguments = ["-m", model.path, "--host", "127.0.0.1", "--port", "\(port)", "-c", "4096",
-                                 "-t", "2", "-np", "1", "--no-webui"]
+                                 "-t", "2", "-np", "1", "--no-webui", "--no-repack"]
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-llama-server-\(port).log")
             FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)

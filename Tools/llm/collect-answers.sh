@@ -15,7 +15,7 @@ paths=(); while (($#)) && [ "$1" != "--" ]; do paths+=("$1"); shift; done
 PORT=${VIGIL_LLM_PORT:-18080}
 VIGIL=${VIGIL_BIN:-.build/debug/vigil}
 nice -n 10 "$DIR/bin/llama-server" -m "$MODEL" --host 127.0.0.1 --port "$PORT" -c 4096 -t "${VIGIL_LLM_THREADS:-2}" \
-  -np 1 --no-webui > "$OUT.server.log" 2>&1 &
+  -np 1 --no-webui --no-repack > "$OUT.server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
