@@ -69,5 +69,18 @@ def main():
     print("windows", wins.shape, "record p", C.record_probability(wp))
 
 
+
+
+def shipped_parity():
+    """onnxruntime's logits of the shipped Models/ecg-af model on the fixture windows (AFShippedModelTests)."""
+    path = os.path.join(HERE, "..", "..", "..", "Models", "ecg-af", "model.onnx")
+    wins = np.load(f"{OUT}/expected_windows.npy")
+    s = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    np.save(f"{OUT}/shipped_logits.npy", s.run(None, {"ecg": wins[:, None, :]})[0].astype(np.float32))
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+    if "--shipped-only" not in sys.argv:
+        main()
+    shipped_parity()
