@@ -175,9 +175,9 @@ public struct RecordQuality: Sendable, Equatable {
     public let detectorAgreement: Double?
     /// Assessable, or not assessable with the reason.
     public let verdict: Verdict
-    /// Indices of the leads the detectors and the windows used: the `usable` leads; in a record of two windows
-    /// or more, every lead that is not a flat line (clipping and high-frequency noise are judged per window there,
-    /// so one bad stretch does not condemn a lead).
+    /// Indices of the leads the detectors and the windows used: the `usable` leads; when none is usable, in a
+    /// record of two windows or more, every lead that is not a flat line (clipping and high-frequency noise are
+    /// then judged per window, so one bad stretch does not condemn the record).
     public var usedLeads: [Int] = []
     /// The quality windows, in time order (empty when the record was refused before they were computed).
     public var windows: [WindowQuality] = []
@@ -232,6 +232,12 @@ public enum SignalQuality {
     /// Measures the quality of one lead.
     /// - Parameters: `lead` samples in mV (finite), `sampleRate` in Hz (≥ 10).
     public static func assess(lead: [Float], sampleRate fs: Double, thresholds t: QualityThresholds = QualityThresholds()) throws -> LeadQuality {
+        try assessKeepingBands(lead: lead, sampleRate: fs, thresholds: t).quality
+    }
+
+    /// `assess(lead:)`, also returning its 0.5–40 Hz band and > 40 Hz part (nil below 100 Hz) for the window SQIs.
+    static func assessKeepingBands(lead: [Float], sampleRate fs: Double, thresholds t: QualityThresholds)
+        throws -> (quality: LeadQuality, band: [Double]?, high: [Double]?) {
         guard fs >= 10 else { throw ECGSignalError.invalidParameter("sampleRate must be at least 10 Hz") }
         guard lead.count >= Int(fs), lead.allSatisfy(\.isFinite) else {
             throw ECGSignalError.invalidParameter("lead must be finite and at least 1 s long")
@@ -267,11 +273,13 @@ public enum SignalQuality {
 
         // High-frequency noise ratio.
         var hfRatio: Double? = nil
+        var keptBand: [Double]? = nil, keptHigh: [Double]? = nil
         if fs >= 100 {
             let band = try IIRFilter.butterworthBandPass(order: 2, lowHz: 0.5, highHz: 40, sampleRate: fs).filtfilt(x)
             let high = try IIRFilter.butterworthHighPass(order: 4, cutoffHz: 40, sampleRate: fs).filtfilt(x)
             let rb = rms(band), rh = rms(high)
             hfRatio = rb > 0 ? rh / rb : (rh > 0 ? .infinity : 0)
+            keptBand = band; keptHigh = high
         }
 
         // Baseline wander: spread of the < 0.5 Hz component.
@@ -284,8 +292,8 @@ public enum SignalQuality {
         if clippedFraction > t.clippedFraction { problems.append(.clipping) }
         if let r = hfRatio, r > t.highFrequencyNoiseRatio, !problems.contains(.flatLine) { problems.append(.highFrequencyNoise) }
         if wander > t.baselineWanderMv { problems.append(.baselineWander) }
-        return LeadQuality(flatFraction: flatFraction, clippedFraction: clippedFraction,
-                           highFrequencyNoiseRatio: hfRatio, baselineWanderMv: wander, problems: problems)
+        return (LeadQuality(flatFraction: flatFraction, clippedFraction: clippedFraction,
+                            highFrequencyNoiseRatio: hfRatio, baselineWanderMv: wander, problems: problems), keptBand, keptHigh)
     }
 
     /// Assesses a record: lead quality, QRS detection on the usable leads, the agreement of two detectors and
@@ -309,9 +317,15 @@ public enum SignalQuality {
             return RecordQuality(leads: [], beats: [], checkBeats: [], detectorAgreement: nil,
                                  verdict: .notAssessable(reason: "record contains missing or non-finite samples"))
         }
-        let quality = try leads.map { try assess(lead: $0, sampleRate: fs, thresholds: t) }
+        let assessed = try leads.map { try assessKeepingBands(lead: $0, sampleRate: fs, thresholds: t) }
+        let quality = assessed.map(\.quality)
         let windowed = duration >= 2 * t.windowSeconds
-        let usable = quality.indices.filter { windowed ? !quality[$0].problems.contains(.flatLine) : quality[$0].usable }
+        // The detectors run on the leads that pass the whole-lead checks (a lead of broadband noise spoils the
+        // multi-lead detection feature: on MIT-BIH 115 and 200 taking it in cost 391 and 1760 beats). Only when
+        // no lead passes them, a record of two windows or more falls back to every lead that is not a flat line,
+        // and the windows decide which stretches are readable.
+        var usable = quality.indices.filter { quality[$0].usable }
+        if usable.isEmpty && windowed { usable = quality.indices.filter { !quality[$0].problems.contains(.flatLine) } }
         guard !usable.isEmpty else {
             let why = quality.indices.map { "\(name($0)): \(quality[$0].problems.map(\.rawValue).joined(separator: ", "))" }
             return RecordQuality(leads: quality, beats: [], checkBeats: [], detectorAgreement: nil,
@@ -325,7 +339,8 @@ public enum SignalQuality {
         let m = BeatMatch.compare(reference: primary, detected: check, sampleRate: fs)
         let denom = 2 * m.truePositives + m.falsePositives + m.falseNegatives
         let agreement = denom == 0 ? 0 : Double(2 * m.truePositives) / Double(denom)
-        let windows = try windowQuality(leads: used, primary: primary, perLeadPeaks: perLead, sampleRate: fs, thresholds: t)
+        let windows = try windowQuality(leads: used, primary: primary, perLeadPeaks: perLead, sampleRate: fs, thresholds: t,
+                                        bands: usable.map { assessed[$0].band }, highs: usable.map { assessed[$0].high })
         let readable = Double(windows.filter(\.readable).reduce(0) { $0 + $1.end - $1.start }) / fs
         let needed = max(t.minimumDuration, min(t.minimumReadableFraction * duration, t.readableCap))
         let verdict: RecordQuality.Verdict
@@ -350,9 +365,11 @@ public enum SignalQuality {
     /// when it is neither flat, saturated nor swamped by high-frequency noise, and either its bSQI is good, or its bSQI is doubtful (between
     /// `minimumBSQI` and `goodBSQI`, or undefined) but its kurtosis and spectral ratio look like ECG.
     /// - Parameters: `leads` the usable leads (mV), `primary` the multi-lead beats, `perLeadPeaks` each lead's
-    ///   own `VotingQRSDetector` peaks (nil: silent lead), `sampleRate` Hz.
+    ///   own `VotingQRSDetector` peaks (nil: silent lead), `sampleRate` Hz; optionally each lead's 0.5–40 Hz band and
+    ///   > 40 Hz part already computed (as `assess(lead:)` filters them), so they are not filtered twice.
     public static func windowQuality(leads: [[Float]], primary: [Int], perLeadPeaks: [[Int]?], sampleRate fs: Double,
-                                     thresholds t: QualityThresholds = QualityThresholds()) throws -> [WindowQuality] {
+                                     thresholds t: QualityThresholds = QualityThresholds(),
+                                     bands: [[Double]?]? = nil, highs: [[Double]?]? = nil) throws -> [WindowQuality] {
         guard let n = leads.first?.count, n > 0 else { return [] }
         let w = max(1, Int((t.windowSeconds * fs).rounded()))
         var bounds: [Int] = Array(stride(from: 0, to: n, by: w))
@@ -367,8 +384,8 @@ public enum SignalQuality {
         var perLead: [[LeadWindowQuality]] = []
         for (li, lead) in leads.enumerated() {
             let x = lead.map(Double.init)
-            let b = try band.filtfilt(x), q = try qrsBand.filtfilt(x), wb = try wideBand.filtfilt(x)
-            let hf = try high.filtfilt(x)
+            let b = try bands?[li] ?? band.filtfilt(x), hf = try highs?[li] ?? high.filtfilt(x)
+            let q = try qrsBand.filtfilt(x), wb = try wideBand.filtfilt(x)
             // Clipped: plateaus of >= 3 equal samples at the lead's extremes.
             let hi = x.max()!, lo = x.min()!
             var clipped = [Bool](repeating: false, count: n)
