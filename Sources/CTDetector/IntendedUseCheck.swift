@@ -31,6 +31,12 @@ public enum IntendedUseCheck {
             return fail(.outsideIntendedUse, "Modality is \(modality); this detector reads \(spec.modalities.joined(separator: "/")) only.",
                         ["modality": .string(modality)])
         }
+        // Without Pixel Spacing nothing can be measured or resampled to the model's grid.
+        if !volume.pixelSpacingKnown {
+            return fail(.unsupportedAcquisition,
+                        "The images do not record Pixel Spacing (0028,0030) (a secondary capture, for instance): their size in mm is unknown, so the detector cannot read them.",
+                        ["pixelSpacing": .string("unknown")])
+        }
         // Geometry and pixels that cannot be resampled.
         let spacings = [volume.rowSpacingMM, volume.columnSpacingMM]
         if spacings.contains(where: { !$0.isFinite || $0 <= 0 || $0 > 10 }) || volume.rows < 16 || volume.columns < 16 {

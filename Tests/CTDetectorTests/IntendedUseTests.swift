@@ -59,6 +59,18 @@ import Testing
         #expect(a.details["bodyPart"] == .string("HEAD"))
     }
 
+    @Test func unknownPixelSpacingAbstains() throws {
+        let v = Phantom().volume()
+        let unknown = ImageVolume(slices: v.slices, rows: v.rows, columns: v.columns, voxels: v.voxels,
+                                  rowSpacingMM: 1, columnSpacingMM: 1, sliceSpacingMM: v.sliceSpacingMM,
+                                  rowDirection: v.rowDirection, columnDirection: v.columnDirection, originMM: v.originMM,
+                                  slicePositionsMM: v.slicePositionsMM, sliceSources: v.sliceSources, metadata: v.metadata,
+                                  warnings: v.warnings, pixelSpacingKnown: false)
+        let a = try abstention(unknown)
+        #expect(a.reason == .unsupportedAcquisition)
+        #expect(a.message.contains("Pixel Spacing"))
+    }
+
     @Test func bodyPartSpellingsAreAccepted() throws {
         var p = Phantom()
         p.metadata = abdomenMetadata(bodyPart: "Chest_Abdomen-Pelvis")
