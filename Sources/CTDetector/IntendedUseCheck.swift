@@ -31,6 +31,12 @@ public enum IntendedUseCheck {
             return fail(.outsideIntendedUse, "Modality is \(modality); this detector reads \(spec.modalities.joined(separator: "/")) only.",
                         ["modality": .string(modality)])
         }
+        // Without Pixel Spacing nothing can be measured or resampled to the model's grid.
+        if !volume.pixelSpacingKnown {
+            return fail(.unsupportedAcquisition,
+                        "The images do not record Pixel Spacing (0028,0030) (a secondary capture, for instance): their size in mm is unknown, so the detector cannot read them.",
+                        ["pixelSpacing": .string("unknown")])
+        }
         // Geometry and pixels that cannot be resampled.
         let spacings = [volume.rowSpacingMM, volume.columnSpacingMM]
         if spacings.contains(where: { !$0.isFinite || $0 <= 0 || $0 > 10 }) || volume.rows < 16 || volume.columns < 16 {
@@ -41,13 +47,14 @@ public enum IntendedUseCheck {
         if let bad = volume.voxels.firstIndex(where: { !$0.isFinite }) {
             return fail(.imageQualityInsufficient, "Voxel \(bad) of the volume is not a finite number.")
         }
-        // Body part.
+        // Body part: a hint, never a veto. Scanners write PARTIALBODY, WHOLEBODY, the protocol name or a
+        // wrong region (IHE notes the tag is unreliable); the pixels decide whether an abdomen is in view.
+        var bodyPartHint: String? = nil
         if let part = m.bodyPart?.trimmingCharacters(in: .whitespaces), !part.isEmpty {
             let canonical = IntendedUseSpec.canonicalBodyPart(part)
             if !spec.bodyParts.contains(canonical) {
-                return fail(.outsideIntendedUse,
-                            "Body Part Examined is \(part); this detector reads \(spec.bodyParts.joined(separator: ", ")).",
-                            ["bodyPart": .string(part)])
+                bodyPartHint = part
+                notes.append("Body Part Examined is \(part), not one of \(spec.bodyParts.joined(separator: ", ")); the tag is a hint only, the abdomen was checked on the pixels.")
             }
         } else {
             notes.append("Body Part Examined is not recorded; the abdomen was checked on the pixels only.")
@@ -79,7 +86,13 @@ public enum IntendedUseCheck {
         // Pixels: is an abdomen in the field of view?
         let heuristic = AbdomenHeuristic(volume: volume)
         if let why = heuristic.failure(spec.abdomen) {
-            return fail(.outsideIntendedUse, "Abdomen not in the field of view: \(why).", heuristic.details)
+            var details = heuristic.details
+            var message = "Abdomen not in the field of view: \(why)."
+            if let hint = bodyPartHint {
+                details["bodyPart"] = .string(hint)
+                message += " Body Part Examined (\(hint)) does not name the abdomen either."
+            }
+            return fail(.outsideIntendedUse, message, details)
         }
         return (nil, notes)
     }

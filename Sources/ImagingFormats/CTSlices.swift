@@ -15,6 +15,8 @@ struct Plane {
     /// Series Instance UID was blanked (anonymisers do this).
     var frameOfReferenceUID: String? = nil
     var acquisitionNumber: Int? = nil
+    /// False when the file has no Pixel Spacing (`pixelSpacing` is then a 1 mm placeholder).
+    var pixelSpacingKnown = true
     let metadata: SeriesMetadata
     let spacingBetweenSlices: Double?
     let warnings: [String]
@@ -107,9 +109,13 @@ enum CTSlices {
                 w.append("no Rescale Slope/Intercept: stored values taken as Hounsfield units")
             }
             let (slope, intercept) = resc ?? (1, 0)
-            guard let spacing = try vector(measDS, .pixelSpacing, 2, "Pixel Spacing", f) else {
-                throw fail(f, .missingAttribute, "no Pixel Spacing (0028,0030)")
+            // No Pixel Spacing (Secondary Capture of a CT, some exports): read the pixels as pydicom does,
+            // with a 1 mm placeholder grid and a warning; the volume says its spacing is unknown.
+            let givenSpacing = try vector(measDS, .pixelSpacing, 2, "Pixel Spacing", f)
+            if givenSpacing == nil {
+                w.append("no Pixel Spacing (0028,0030): pixel size unknown, 1 mm used as a placeholder; sizes in mm are not meaningful")
             }
+            let spacing = givenSpacing ?? [1, 1]
             guard spacing[0] > 0, spacing[1] > 0 else { throw fail(f, .invalidValue, "Pixel Spacing must be positive") }
             guard let ori = try vector(oriDS, .imageOrientationPatient, 6, "Image Orientation (Patient)", f) else {
                 throw fail(f, .missingAttribute, "no Image Orientation (Patient) (0020,0037)")
@@ -126,7 +132,7 @@ enum CTSlices {
                 orientation: try checkOrientation(ori, f), position: pos, instanceNumber: try? ds.int(.instanceNumber),
                 source: pixels.frames == 1 ? f.file : "\(f.file)#frame\(k + 1)", seriesUID: meta.seriesInstanceUID,
                 frameOfReferenceUID: try? ds.string(.frameOfReferenceUID),
-                acquisitionNumber: try? ds.int(DICOMTag(0x0020, 0x0012)),
+                acquisitionNumber: try? ds.int(DICOMTag(0x0020, 0x0012)), pixelSpacingKnown: givenSpacing != nil,
                 metadata: meta, spacingBetweenSlices: try ds.double(.spacingBetweenSlices), warnings: w))
         }
         return out

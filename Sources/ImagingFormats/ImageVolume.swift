@@ -83,11 +83,15 @@ public struct ImageVolume: Sendable {
     public let metadata: SeriesMetadata
     /// Problems that did not prevent building the volume (gaps, uneven spacing, assumptions made).
     public let warnings: [String]
+    /// False when the files give no Pixel Spacing (a Secondary Capture of a CT, for instance): the grid then
+    /// uses 1 mm as a placeholder, sizes in mm are unknown, and detectors must not measure on it.
+    public let pixelSpacingKnown: Bool
 
     /// Makes a volume; `voxels.count` must equal `slices * rows * columns`.
     public init(slices: Int, rows: Int, columns: Int, voxels: [Float], rowSpacingMM: Double, columnSpacingMM: Double,
                 sliceSpacingMM: Double?, rowDirection: [Double], columnDirection: [Double], originMM: [Double],
-                slicePositionsMM: [Double], sliceSources: [String], metadata: SeriesMetadata, warnings: [String]) {
+                slicePositionsMM: [Double], sliceSources: [String], metadata: SeriesMetadata, warnings: [String],
+                pixelSpacingKnown: Bool = true) {
         precondition(voxels.count == slices * rows * columns, "voxel count does not match the shape")
         self.slices = slices
         self.rows = rows
@@ -104,6 +108,7 @@ public struct ImageVolume: Sendable {
         self.sliceSources = sliceSources
         self.metadata = metadata
         self.warnings = warnings
+        self.pixelSpacingKnown = pixelSpacingKnown
     }
 
     /// The same volume with one more warning.
@@ -111,7 +116,8 @@ public struct ImageVolume: Sendable {
         ImageVolume(slices: slices, rows: rows, columns: columns, voxels: voxels, rowSpacingMM: rowSpacingMM,
                     columnSpacingMM: columnSpacingMM, sliceSpacingMM: sliceSpacingMM, rowDirection: rowDirection,
                     columnDirection: columnDirection, originMM: originMM, slicePositionsMM: slicePositionsMM,
-                    sliceSources: sliceSources, metadata: metadata, warnings: warnings + [w])
+                    sliceSources: sliceSources, metadata: metadata, warnings: warnings + [w],
+                    pixelSpacingKnown: pixelSpacingKnown)
     }
 
     /// The voxels as Float HU in C order, shape [slices, rows, columns].

@@ -75,7 +75,8 @@ enum SeriesAssembly {
             slices: planes.count, rows: first.rows, columns: first.columns, voxels: voxels,
             rowSpacingMM: first.pixelSpacing[0], columnSpacingMM: first.pixelSpacing[1], sliceSpacingMM: sliceSpacing,
             rowDirection: rowDir, columnDirection: colDir, originMM: planes[0].position ?? [0, 0, 0],
-            slicePositionsMM: positions, sliceSources: planes.map(\.source), metadata: meta, warnings: warnings)
+            slicePositionsMM: positions, sliceSources: planes.map(\.source), metadata: meta, warnings: warnings,
+            pixelSpacingKnown: planes.allSatisfy(\.pixelSpacingKnown))
     }
 
     static func fmt(_ d: Double) -> String {

@@ -23,11 +23,6 @@ import Testing
         #expect(a.reason == .outsideIntendedUse)
         #expect(a.message.contains("MR"))
 
-        p.metadata = abdomenMetadata(bodyPart: "HEAD")
-        a = try abstention(p.volume())
-        #expect(a.reason == .outsideIntendedUse)
-        #expect(a.message.contains("HEAD"))
-
         p.metadata = abdomenMetadata(thickness: 7)
         a = try abstention(p.volume())
         #expect(a.reason == .unsupportedAcquisition)
@@ -41,6 +36,39 @@ import Testing
         p.metadata = abdomenMetadata(modality: nil)
         a = try abstention(p.volume())
         #expect(a.reason == .inputIncomplete)
+    }
+
+    @Test func bodyPartIsAHintNotAVeto() throws {
+        // Abdomen pixels: PARTIALBODY (written by many scanners) and even a wrong region are scored, with a note.
+        var p = Phantom()
+        for part in ["PARTIALBODY", "HEAD", "LEG"] {
+            p.metadata = abdomenMetadata(bodyPart: part)
+            let r = try detector.score(p.study())
+            #expect(r.outcome.findings != nil, "\(part)")
+            #expect((r.result?.notes ?? []).contains { $0.contains("Body Part Examined is \(part)") && $0.contains("hint") }, "\(part): \(r.result?.notes ?? [])")
+        }
+        // Chest pixels labelled HEAD abstain on the pixels; the tag is named as agreeing.
+        let labelled = makeVolume(slices: 4, rows: 128, columns: 128, spacingMM: 3, metadata: abdomenMetadata(bodyPart: "HEAD")) { _, y, x in
+            if (y * y) / (110 * 110) + (x * x) / (160 * 160) > 1 { return -1000 }
+            if (y * y) / (70 * 70) + ((abs(x) - 65) * (abs(x) - 65)) / (50 * 50) <= 1 { return -850 }
+            return 40
+        }
+        let a = try abstention(labelled)
+        #expect(a.reason == .outsideIntendedUse)
+        #expect(a.message.hasPrefix("Abdomen not in the field of view") && a.message.contains("HEAD"))
+        #expect(a.details["bodyPart"] == .string("HEAD"))
+    }
+
+    @Test func unknownPixelSpacingAbstains() throws {
+        let v = Phantom().volume()
+        let unknown = ImageVolume(slices: v.slices, rows: v.rows, columns: v.columns, voxels: v.voxels,
+                                  rowSpacingMM: 1, columnSpacingMM: 1, sliceSpacingMM: v.sliceSpacingMM,
+                                  rowDirection: v.rowDirection, columnDirection: v.columnDirection, originMM: v.originMM,
+                                  slicePositionsMM: v.slicePositionsMM, sliceSources: v.sliceSources, metadata: v.metadata,
+                                  warnings: v.warnings, pixelSpacingKnown: false)
+        let a = try abstention(unknown)
+        #expect(a.reason == .unsupportedAcquisition)
+        #expect(a.message.contains("Pixel Spacing"))
     }
 
     @Test func bodyPartSpellingsAreAccepted() throws {

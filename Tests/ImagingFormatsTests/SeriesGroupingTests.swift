@@ -12,6 +12,7 @@ import Testing
         let files: [String: File]
         let order: [String]
         let broken_series: String
+        let no_pixel_spacing_hu: [Double]
     }
     static func ref() throws -> Ref {
         try JSONDecoder().decode(Ref.self, from: Data(contentsOf: Fixture.url("blank_uid_reference.json")))
@@ -56,5 +57,17 @@ import Testing
         #expect(ImageVolumeReader.geometryKey(planes[0]) != ImageVolumeReader.geometryKey(planes[1]))
         p.acquisitionNumber = planes[0].acquisitionNumber
         #expect(ImageVolumeReader.geometryKey(planes[0]) == ImageVolumeReader.geometryKey(p))
+    }
+
+    @Test func sliceWithoutPixelSpacingIsReadWithAWarning() throws {
+        let ref = try Self.ref()
+        let v = try Fixture.volume(Fixture.url("no_pixel_spacing.dcm"))
+        #expect(v.shape == [1, 32, 32])
+        #expect(!v.pixelSpacingKnown)
+        #expect(v.voxels == ref.no_pixel_spacing_hu.map(Float.init))
+        #expect(v.warnings.contains { $0.hasPrefix("no Pixel Spacing (0028,0030): pixel size unknown") })
+        #expect(v.summary.warnings == v.warnings)
+        let withSpacing = try Fixture.volume(Fixture.url("blank_uid/anon_0.dcm"))
+        #expect(withSpacing.pixelSpacingKnown)
     }
 }

@@ -56,3 +56,17 @@ for n in ["broken_a.dcm", "broken_b.dcm"]:
 ref["broken_series"] = series
 (out.parent / "blank_uid_reference.json").write_text(json.dumps(ref))
 print("wrote", sorted(p.name for p in out.iterdir()))
+
+# no_pixel_spacing.dcm: the same real slice (cropped) without Pixel Spacing, as in a Secondary Capture of a
+# CT; pydicom reads it. Reference: pydicom's HU.
+ds = pydicom.dcmread(src)
+ds.Rows, ds.Columns = arr.shape
+ds.PixelData = arr.tobytes()
+del ds.PixelSpacing
+nps = out.parent / "no_pixel_spacing.dcm"
+ds.save_as(nps, enforce_file_format=True)
+back = pydicom.dcmread(nps)
+assert "PixelSpacing" not in back
+hu = back.pixel_array.astype(np.float64) * float(back.RescaleSlope) + float(back.RescaleIntercept)
+ref["no_pixel_spacing_hu"] = [float(v) for v in hu.ravel()]
+(out.parent / "blank_uid_reference.json").write_text(json.dumps(ref))
