@@ -88,10 +88,8 @@ struct DoctorTests {
 
     @Test func anUnreachableLanguageModelServerIsAnErrorWithTheFix() async throws {
         let port = try closedLoopbackPort()
-        let started = Date()
         let report = await Doctor.run(setup(["VIGIL_OPENAI_BASE_URL": "http://127.0.0.1:\(port)/v1", "VIGIL_OPENAI_MODEL": "m"],
                                             models: nil))
-        #expect(Date().timeIntervalSince(started) < 30)
         let lm = report.checks("language model")
         #expect(lm.count == 1)
         let line = try #require(lm.first)
