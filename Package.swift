@@ -187,3 +187,11 @@ let package = Package(
         .testTarget(name: "VigilCLITests", dependencies: []),
     ]
 )
+
+// MARK: ECG scoring as one library call (CLI `vigil ecg score` and the HTTP service share it)
+package.targets.append(contentsOf: [
+    .target(name: "ECGScoring", dependencies: ["DetectorKit", "DetectorInputs", "ECGFormats", "FindingsStore", "ContentHash"]),
+    .testTarget(name: "ECGScoringTests",
+                dependencies: ["ECGScoring", "DetectorCatalog", "DetectorKit", "ECGFormats", "ECGSynth", "FindingsStore"]),
+])
+package.targets.first { $0.name == "vigil" }?.dependencies.append("ECGScoring")

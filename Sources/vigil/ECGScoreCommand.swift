@@ -4,6 +4,7 @@ import DetectorInputs
 import DetectorKit
 import ECGDetectors
 import ECGFormats
+import ECGScoring
 import Foundation
 
 /// `vigil ecg score RECORD...`: runs every registered ECG detector on each record and prints the findings
@@ -25,13 +26,6 @@ struct ECGScoreCommand: AsyncParsableCommand {
     @Option(help: "Sampling rate in Hz, for CSV files that do not state it.") var rate: Double?
     @Option(help: "Units of CSV values: mV (default) or uV.") var units: String?
 
-    /// One record's result in JSON.
-    struct Document: Encodable {
-        let input: String
-        let outcomes: [DetectorOutcome]
-        let modelCards: [ModelCard]
-    }
-
     func validate() throws {
         guard !records.isEmpty else { throw ValidationError("give at least one record") }
         if let mains, mains != 50 && mains != 60 { throw ValidationError("--mains must be 50 or 60") }
@@ -39,15 +33,14 @@ struct ECGScoreCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let registry = try DetectorCatalog.registry()
-        let detectors = registry.detectors(for: .ecg)
-        guard !detectors.isEmpty else { throw ValidationError("no ECG detector is registered") }
+        let settings = DetectorSettings(ecgMainsHz: mains)
+        let scorer = try ECGScorer(registry: DetectorCatalog.registry(settings: settings), runSettings: settings.runSettings)
         var options = ECGReadOptions()
         options.samplingRateHz = rate
         options.csvUnits = units
         var config = ECGAnalysis.Configuration()
         config.mainsHz = mains
-        var documents: [Document] = []
+        var documents: [ECGScoreDocument] = []
         var failures = 0
         for path in records {
             let record: ECGRecord
@@ -61,20 +54,12 @@ struct ECGScoreCommand: AsyncParsableCommand {
                 continue
             }
             for w in record.warnings { printError("warning: \(w)") }
-            var outcomes: [(AnyDetector, DetectorOutcome)] = []
-            for d in detectors {
-                if d.id == "ecg-rhythm" {
-                    outcomes.append((d, try await AnyDetector(RhythmDetector(configuration: config)).analyze(record)))
-                } else {
-                    outcomes.append((d, try await d.analyze(record)))
-                }
-            }
+            let result = try await scorer.score(record)
             if json {
-                documents.append(Document(input: record.sourceFile, outcomes: outcomes.map(\.1),
-                                          modelCards: outcomes.compactMap { $0.0.modelCard }))
+                documents.append(result.document)
             } else {
                 let analysis = try ECGAnalysis.analyze(record, configuration: config)
-                print(ECGScoreTable.render(record: record, analysis: analysis, outcomes: outcomes))
+                print(ECGScoreTable.render(record: record, analysis: analysis, outcomes: result.outcomes.map { ($0.detector, $0.outcome) }))
             }
         }
         if json {
