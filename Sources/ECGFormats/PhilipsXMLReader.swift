@@ -127,6 +127,17 @@ public enum PhilipsXMLReader {
         } else if isXLI {
             notes.append("XLI leads not in I, II, III, aVR, aVL, aVF order (\(labels.prefix(6).joined(separator: " "))): no lead reconstruction")
         }
+        // Philips writes an 11 s lead: the ECG, then a tail where every lead is 0 except a 1 mV calibration
+        // pulse (seen in all 4 real files: zeros, 200 LSB x 5 uV from sample 5350 to 5449, zeros). That tail is
+        // not ECG (it reads as clipping to the quality gate) and is cut, with a note.
+        let oneMV = Int((1000 / resolution).rounded())
+        var end = n
+        while end > 0, raw.allSatisfy({ $0[end - 1] == 0 || $0[end - 1] == oneMV }) { end -= 1 }
+        let tailHasPulse = end < n && raw[0][end..<n].contains(oneMV)
+        if tailHasPulse, end > Int(rate) {
+            notes.append("calibration tail (\(n - end) samples: zeros and a 1 mV pulse in every lead) cut; \(end) samples kept")
+            raw = raw.map { Array($0.prefix(end)) }
+        }
         let scale = resolution / 1000
         var leads: [ECGLead] = []
         for (label, values) in zip(labels, raw) {
