@@ -93,6 +93,34 @@ struct PhilipsReference: Decodable {
         #expect(refused > 0)
     }
 
+    /// Uncompressed data with the calibration tail the real files carry (zeros, a 1 mV pulse, zeros in every lead):
+    /// the tail is cut, the ECG part kept exactly, no lead reconstruction on uncompressed data.
+    @Test func calibrationTailIsCut() throws {
+        let labels = ["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"]
+        let n = 1500, ecg = 1000
+        var bytes: [UInt8] = []
+        var want: [[Int16]] = []
+        for l in 0..<12 {
+            var lead: [Int16] = (0..<n).map { k in k < ecg ? Int16(10 + l + (k % 37)) : 0 }
+            for k in 1200..<1300 { lead[k] = 200 }
+            want.append(Array(lead.prefix(ecg)))
+            for v in lead { let u = UInt16(bitPattern: v); bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        }
+        let xml = """
+        <restingecgdata><documentinfo><documenttype>PhilipsECG</documenttype><documentversion>1.04</documentversion></documentinfo>
+        <dataacquisition><signalcharacteristics><samplingrate>500</samplingrate><resolution>5</resolution></signalcharacteristics></dataacquisition>
+        <waveforms><parsedwaveforms dataencoding="Base64" numberofleads="12" leadlabels="\(labels.joined(separator: " "))" durationperchannel="3000">\(Data(bytes).base64EncodedString())</parsedwaveforms></waveforms>
+        </restingecgdata>
+        """
+        let rec = try PhilipsXMLReader.parse(Data(xml.utf8), file: "tail.xml")
+        #expect(rec.rhythm.leads.count == 12)
+        for (lead, w) in zip(rec.rhythm.leads, want) {
+            #expect(lead.samples == w.map { Float(Double($0) * 5 / 1000) })
+            #expect(!lead.isDerived)
+        }
+        #expect(rec.notes.contains { $0.contains("calibration tail") })
+    }
+
     @Test func xliRoundTripsTheLZWSpecialCase() throws {
         // "aaaa…" makes the LZW decoder meet a code defined in the same step (the cScSc case).
         let codes: [Int] = [97, 256, 257]  // a, aa, aaa
