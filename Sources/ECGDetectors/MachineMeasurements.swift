@@ -9,7 +9,8 @@ import Foundation
 /// 60000 / RR; PR `PRInterval`, `PQInterval`, `PR Interval`; QRS `QRSDuration`, `QRS Duration`;
 /// QT `QTInterval`, `QT Interval`; QTc `QTCorrected` (MUSE), `QTCInterval` (CardioSoft), `QTc Interval`
 /// (DICOM), whose correction formula the files do not state; QTc Fridericia `QTcFrederica` (MUSE's
-/// spelling), `QTcFridericia`; frontal QRS axis `RAxis`, `QRS Axis`. A value whose unit is not the
+/// spelling), `QTcFridericia`; frontal QRS axis `RAxis`, `QRS Axis`. Philips `globalmeasurements`: `rrint`,
+/// `print`, `qrsdur`, `qtint`, `qtcb` (Bazett, shown as QTc), `qtcf`, `qrsfrontaxis`. A value whose unit is not the
 /// expected one (ms, bpm or /min, deg or degrees; empty accepted) is skipped and listed in `skipped`.
 public struct MachineMeasurements: Sendable, Equatable {
     /// Heart rate in /min.
@@ -50,13 +51,13 @@ public struct MachineMeasurements: Sendable, Equatable {
             }
             switch key {
             case "ventricularrate", "heartrate": take(isRate) { heartRateBpm = $0 }
-            case "rrinterval": take(isMs) { rrMs = $0 > 0 ? $0 : nil }
-            case "printerval", "pqinterval": take(isMs) { prMs = $0 > 0 ? $0 : nil }
-            case "qrsduration": take(isMs) { qrsMs = $0 > 0 ? $0 : nil }
-            case "qtinterval": take(isMs) { qtMs = $0 > 0 ? $0 : nil }
-            case "qtcorrected", "qtcinterval", "qtc": take(isMs) { qtcMs = $0 > 0 ? $0 : nil }
-            case "qtcfrederica", "qtcfridericia": take(isMs) { qtcFridericiaMs = $0 > 0 ? $0 : nil }
-            case "raxis", "qrsaxis": take(isDeg) { axisDeg = $0 }
+            case "rrinterval", "rrint": take(isMs) { rrMs = $0 > 0 ? $0 : nil }
+            case "printerval", "pqinterval", "print": take(isMs) { prMs = $0 > 0 ? $0 : nil }
+            case "qrsduration", "qrsdur": take(isMs) { qrsMs = $0 > 0 ? $0 : nil }
+            case "qtinterval", "qtint": take(isMs) { qtMs = $0 > 0 ? $0 : nil }
+            case "qtcorrected", "qtcinterval", "qtc", "qtcb": take(isMs) { qtcMs = $0 > 0 ? $0 : nil }
+            case "qtcfrederica", "qtcfridericia", "qtcf": take(isMs) { qtcFridericiaMs = $0 > 0 ? $0 : nil }
+            case "raxis", "qrsaxis", "qrsfrontaxis": take(isDeg) { axisDeg = $0 }
             default: break
             }
         }

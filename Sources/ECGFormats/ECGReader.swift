@@ -8,7 +8,8 @@ public enum ECGReader {
     /// - `.csv`, `.tsv` → CSV;
     /// - text starting `# OpenSignals Text File Format` → OpenSignals (BITalino ECG);
     /// - `.xml` or content starting with `<` → by root element: `RestingECG` → GE MUSE,
-    ///   `AnnotatedECG` → HL7 aECG, `CardiologyXML` → GE CardioSoft (`CardioSoftXMLReader`);
+    ///   `AnnotatedECG` → HL7 aECG, `CardiologyXML` → GE CardioSoft (`CardioSoftXMLReader`), `restingecgdata` → Philips SierraECG
+    ///   (`PhilipsXMLReader`; UTF-16 files are recognised by their byte-order mark);
     /// - `.dcm`, or content with the DICOM `DICM` magic at byte 128 (or starting with file meta information)
     ///   → DICOM ECG waveform (`DICOMECGReader`).
     /// - Throws: `ECGFormatError.unknownFormat` for anything else, or the chosen reader's error.
@@ -30,12 +31,14 @@ public enum ECGReader {
         }
         let data = try readFileBytes(url, maxBytes: options.maxFileBytes)
         let firstByte = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) })
-        if ext == "xml" || firstByte == UInt8(ascii: "<") {
+        let utf16BOM = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+        if ext == "xml" || firstByte == UInt8(ascii: "<") || utf16BOM {
             let root = try XMLTree.parse(data, file: name)
             switch root.name {
             case "RestingECG": return try MUSEXMLReader.read(root: root, file: name, options: options)
             case "AnnotatedECG": return try HL7aECGReader.read(root: root, file: name)
             case "CardiologyXML": return try CardioSoftXMLReader.read(root: root, file: name, options: options)
+            case "restingecgdata": return try PhilipsXMLReader.read(root: root, file: name, options: options)
             default:
                 throw ECGFormatError.unknownFormat(file: name, detail: "XML root element '\(root.name)'")
             }

@@ -183,6 +183,8 @@ public enum ECGSourceFormat: String, Codable, Sendable, Equatable {
     case openSignals
     /// DICOM waveform (12-lead and General ECG Waveform Storage), read by `DICOMECGReader`.
     case dicom
+    /// Philips SierraECG / PhilipsECG XML 1.03–1.04 (`restingecgdata`), read by `PhilipsXMLReader`.
+    case philipsXML
 }
 
 /// An ECG as read from one file: the rhythm strip, optionally a median beat, and what the file says about it.

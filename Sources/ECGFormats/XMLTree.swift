@@ -97,8 +97,18 @@ enum XMLTree {
     static func utf8Document(_ data: Data, file: String) throws -> Data {
         var bytes = data[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        var transcoded: Data?
         if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) {
-            throw ECGFormatError.unsupported(file: file, feature: "UTF-16 XML")
+            // UTF-16 with a byte-order mark (Philips SierraECG writes UTF-16 LE with CRLF): transcoded to UTF-8
+            // first; the declaration's "utf-16" then describes the original bytes, not these.
+            let littleEndian = bytes.first == 0xFF
+            let body = Data(bytes.dropFirst(2))
+            guard body.count % 2 == 0,
+                  let t = String(data: body, encoding: littleEndian ? .utf16LittleEndian : .utf16BigEndian) else {
+                throw ECGFormatError.malformedXML(file: file, reason: "bytes are not valid UTF-16")
+            }
+            transcoded = Data(t.utf8)
+            bytes = transcoded![...]
         }
         var encoding = "utf-8"
         if bytes.starts(with: Array("<?xml".utf8)) {
@@ -113,6 +123,12 @@ enum XMLTree {
                 }
             }
             bytes = bytes[end.upperBound...]
+        }
+        if transcoded != nil {
+            guard encoding.hasPrefix("utf-16") || encoding.hasPrefix("utf16") || encoding == "utf-8" else {
+                throw ECGFormatError.malformedXML(file: file, reason: "UTF-16 byte-order mark but declared encoding '\(encoding)'")
+            }
+            return Data(bytes)
         }
         let text: String?
         switch encoding {
