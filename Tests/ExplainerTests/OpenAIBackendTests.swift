@@ -69,9 +69,9 @@ import Testing
 
     @Test func aServerThatIsDownFallsBackToTheTemplateAndSaysSo() async throws {
         let url = URL(string: "http://127.0.0.1:\(ScriptedChatServer.closedPort())/v1")!
-        let start = Date()
+        // No wall-clock bound here (a timed unit test fails on a loaded machine): the failure class and the
+        // number of attempts say that it gave up on the closed port instead of waiting.
         let explanation = await Explainer.explain(try Self.request(url, timeout: 2))
-        #expect(Date().timeIntervalSince(start) < 10)
         #expect(explanation.backend.used == .template)
         #expect(explanation.backend.requested == .openai)
         #expect(explanation.backend.failure == .unreachable)
@@ -89,7 +89,9 @@ import Testing
         let start = Date()
         let explanation = await Explainer.explain(try Self.request(server.baseURL, timeout: 0.5))
         let elapsed = Date().timeIntervalSince(start)
-        #expect(elapsed < 4 && elapsed >= 0.5, "took \(elapsed) s")
+        // Only the lower bound is deterministic; the server answers after 5 s, so `.timeout` below says the
+        // 0.5 s bound fired before the answer (no upper wall-clock bound: the machine may be loaded).
+        #expect(elapsed >= 0.5, "took \(elapsed) s")
         #expect(explanation.backend.used == .template)
         #expect(explanation.backend.failure == .timeout)
         #expect(explanation.audit.errors.first?.contains("timed out") == true, "\(explanation.audit.errors)")
