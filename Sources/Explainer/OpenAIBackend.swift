@@ -113,6 +113,15 @@ public struct OpenAIBackend: ExplanationBackend {
                 let text = String(decoding: data, as: UTF8.self)
                 guard (200..<300).contains(status) else {
                     lastRaw = text
+                    if Self.isUnparsableAnswer(status: status, body: text) {
+                        // The server generated an answer but could not parse it as the asked-for format (llama.cpp
+                        // does this when the answer was cut off at max_tokens inside the JSON). At temperature 0
+                        // with a fixed seed a second try writes the same answer, so none is made.
+                        lastError = .invalidAnswer("the server could not parse the model's answer (HTTP \(status); "
+                            + "cut off at max_tokens \(configuration.maxTokens)?): \(text.prefix(200))")
+                        errors.append("attempt \(attempt): \(lastError.description)")
+                        break
+                    }
                     lastError = .server("HTTP \(status) from \(endpoint.absoluteString): \(text.prefix(300))")
                     errors.append("attempt \(attempt): \(lastError.description)")
                     if status == 429 || status >= 500 { continue }
@@ -162,6 +171,14 @@ public struct OpenAIBackend: ExplanationBackend {
     }
 
     var endpoint: URL { configuration.baseURL.appendingPathComponent("chat/completions") }
+
+    /// Whether an error response says the model's output could not be parsed into the asked-for format:
+    /// llama.cpp's server answers HTTP 500 "The model produced output that does not match the expected …
+    /// format" (common/chat.cpp, llama.cpp b7xxx–11434) when a grammar-constrained answer is cut off at
+    /// `max_tokens`. That is an invalid answer, not a server fault.
+    static func isUnparsableAnswer(status: Int, body: String) -> Bool {
+        status == 500 && body.contains("produced output that does not match the expected")
+    }
 
     /// The request body: temperature 0, a fixed seed and `cache_prompt: false` (llama.cpp: a reused prompt
     /// cache can change the answer at temperature 0), `max_tokens`, and the compact prompt's JSON schema as

@@ -142,6 +142,22 @@ import Testing
         #expect(explanation.audit.errors.first?.contains("HTTP 404") == true)
     }
 
+    /// llama-server's answer when a grammar-constrained answer was cut off at max_tokens (seen with SmolLM2-135M:
+    /// HTTP 500 "The model produced output that does not match the expected peg-native format"): an invalid
+    /// answer, not retried (temperature 0 and a fixed seed would write the same answer), nothing internal shown.
+    @Test func anAnswerTheServerCouldNotParseIsAnInvalidAnswerNotRetried() async throws {
+        let body = #"{"error":{"code":500,"message":"The model produced output that does not match the expected peg-native format","type":"server_error"}}"#
+        let server = try ScriptedChatServer([.raw(status: 500, body: body), .content(Self.faithfulAnswer)])
+        defer { server.stop() }
+        let explanation = await Explainer.explain(try Self.request(server.baseURL))
+        #expect(server.requests.count == 1)
+        #expect(explanation.backend.used == .template)
+        #expect(explanation.backend.failure == .invalidAnswer)
+        #expect(explanation.audit.errors.count == 1)
+        #expect(explanation.audit.errors.first?.contains("max_tokens") == true, "\(explanation.audit.errors)")
+        #expect(!explanation.text.contains("peg-native") && !explanation.text.contains("127.0.0.1"))
+    }
+
     @Test func anAnswerThatFailsTheCheckerIsReplacedAndTheFailureRecorded() async throws {
         let bad = DraftAnswer(
             claims: [Claim(text: "The patient has atrial fibrillation; start apixaban 5 mg twice daily.", codes: ["ecg.cnn.afib"])],
