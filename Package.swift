@@ -195,3 +195,5 @@ package.targets.append(contentsOf: [
                 dependencies: ["ECGScoring", "DetectorCatalog", "DetectorKit", "ECGFormats", "ECGSynth", "FindingsStore"]),
 ])
 package.targets.first { $0.name == "vigil" }?.dependencies.append("ECGScoring")
+// Issue 12: the batch tests score records with the shipped ECG detectors (one analysis per record).
+package.targets.first { $0.name == "BatchScoringTests" }?.dependencies.append("DetectorCatalog")

@@ -21,8 +21,9 @@ public enum BatchBenchmark {
                     _ = try item.contentSHA256()
                     let input = try item.read().input
                     var findings = 0
+                    let request = DetectionRequest()  // as the engine: one per input, shared by its detectors
                     for detector in detectors {
-                        if case let .findings(f) = try await detector.analyze(input) { findings += f.count }
+                        if case let .findings(f) = try await detector.analyze(input, request: request) { findings += f.count }
                     }
                     return findings
                 }

@@ -8,6 +8,8 @@ import Foundation
 /// - **Workers.** Up to ``Configuration/workers`` items are in flight at once; each worker task hashes
 ///   its item, asks the store what is already recorded for it, reads it and runs the detectors that
 ///   still need it. Nothing else is read ahead, so memory does not grow with the number of inputs.
+/// - **One analysis per input.** The detectors of one input get one ``DetectionRequest``, so an analysis
+///   they share (the ECG analysis of a record) is made once and every detector reports its numbers.
 /// - **One writer.** Only the engine's own loop writes to the store, in batches of up to
 ///   ``Configuration/writeBatchSize`` inputs per transaction (``FindingsStore/recordBatch(_:)``), and at
 ///   least every ``Configuration/flushInterval`` seconds.
@@ -187,10 +189,12 @@ struct Work: Sendable {
             input.patientID = read.patientID
             input.studyID = read.studyID
             input.acquiredAt = read.acquiredAt
+            // One request per input: its detectors share one analysis of it (one ECG analysis per record).
+            let request = DetectionRequest()
             for detector in pending {
                 guard let run = runs[detector.id] else { continue }
                 do {
-                    results.append(.init(run: run, result: .outcome(try await detector.analyze(read.input))))
+                    results.append(.init(run: run, result: .outcome(try await detector.analyze(read.input, request: request))))
                 } catch {
                     results.append(.init(run: run, result: .error("detector \(detector.id) failed on \(item.label): \(error)")))
                 }

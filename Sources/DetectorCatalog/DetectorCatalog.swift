@@ -24,12 +24,23 @@ public enum DetectorCatalog {
                                 warn: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         throws -> DetectorRegistry
     {
+        try registry(settings: DetectorSettings(), modelsDirectory: modelsDirectory, warn: warn)
+    }
+
+    /// Builds the shipped registry with `settings` (see ``registry(modelsDirectory:warn:)`` for the folder policy).
+    static func build(settings: DetectorSettings, modelsDirectory: URL?, warn: (String) -> Void) throws -> DetectorRegistry {
         let models = modelsDirectory ?? ModelsDirectory.resolve()
         var registry = DetectorRegistry()
-        try registry.register(RhythmDetector())
+        // One ECG analysis per record: every ECG detector that reads it gets the same settings, so the
+        // detectors of one request share one analysis (one heart rate, one QRS duration).
+        let ecgAnalysis = settings.ecgAnalysisConfiguration
+        let rhythm = RhythmDetector(configuration: ecgAnalysis)
+        try registry.register(rhythm)
         let ecgFolder = models.appendingPathComponent(CNNECGDetector.shippedFolderName)
         if FileManager.default.fileExists(atPath: ecgFolder.path) {
-            try registry.register(CNNECGDetector.shipped(modelsDirectory: models))
+            var cnn = try CNNECGDetector.shipped(modelsDirectory: models)
+            cnn.analysisConfiguration = rhythm.analysisConfiguration
+            try registry.register(cnn)
         } else {
             warn("ecg-cnn not registered: no model folder at \(ecgFolder.path) (run from the repository root or set \(ModelsDirectory.environmentVariable))")
         }
@@ -39,7 +50,9 @@ public enum DetectorCatalog {
         } else {
             warn("ecg-af not registered: no model folder at \(afFolder.path) (run from the repository root or set \(ModelsDirectory.environmentVariable))")
         }
-        if let ct = try CTPancreasDetector.shipped(modelsDirectory: models) {
+        if let pair = settings.ctModelFolders {
+            try registry.register(CTPancreasDetector(models: CTModelPair(localizerFolder: pair.localizer, lesionFolder: pair.lesion)))
+        } else if let ct = try CTPancreasDetector.shipped(modelsDirectory: models) {
             try registry.register(ct)
         } else {
             warn("ct-pancreas not registered: no model pair under \(models.path) (run from the repository root or set \(ModelsDirectory.environmentVariable))")

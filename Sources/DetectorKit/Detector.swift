@@ -75,6 +75,18 @@ public protocol Detector: Sendable {
     var modelCard: ModelCard? { get }
     /// Analyses one input. Findings and abstentions carry `DetectorProvenance(descriptor:modelCard:)`.
     func analyze(_ input: Input) async throws -> DetectorOutcome
+    /// Analyses one input as `request` asks (artefacts wanted, analyses shared with the other detectors of
+    /// this input). The default ignores the request and calls ``analyze(_:)``; a detector that renders
+    /// pictures or reads a shared analysis implements this one and lets ``analyze(_:)`` call it with
+    /// `DetectionRequest()`.
+    func analyze(_ input: Input, request: DetectionRequest) async throws -> DetectorOutcome
+}
+
+extension Detector {
+    /// Ignores `request` and calls ``analyze(_:)``.
+    public func analyze(_ input: Input, request: DetectionRequest) async throws -> DetectorOutcome {
+        try await analyze(input)
+    }
 }
 
 /// A type-erased ``Detector``: what the registry holds, and what callers that do not know the input
@@ -97,7 +109,7 @@ public struct AnyDetector: Sendable {
     public let inputTypeKind: InputKind
     /// Its `Input` type's name, for messages.
     public let inputTypeName: String
-    private let run: @Sendable (any DetectorInput) async throws -> DetectorOutcome
+    private let run: @Sendable (any DetectorInput, DetectionRequest) async throws -> DetectorOutcome
 
     /// Wraps `detector`.
     public init<D: Detector>(_ detector: D) {
@@ -106,13 +118,13 @@ public struct AnyDetector: Sendable {
         inputTypeKind = D.Input.kind
         inputTypeName = String(reflecting: D.Input.self)
         let id = detector.descriptor.id
-        run = { input in
+        run = { input, request in
             guard let typed = input as? D.Input else {
                 throw DetectorKitError.inputTypeMismatch(
                     detectorID: id, expected: String(reflecting: D.Input.self),
                     received: String(reflecting: type(of: input)))
             }
-            return try await detector.analyze(typed)
+            return try await detector.analyze(typed, request: request)
         }
     }
 
@@ -136,13 +148,19 @@ public struct AnyDetector: Sendable {
     ///   right kind but another type, ``DetectorKitError/invalidOutcome(detectorID:problem:)`` when the
     ///   result names another detector or model, and whatever the detector throws.
     public func analyze(_ input: any DetectorInput) async throws -> DetectorOutcome {
+        try await analyze(input, request: DetectionRequest())
+    }
+
+    /// Analyses `input` as `request` asks (artefacts, shared analyses); same checks as ``analyze(_:)``.
+    /// The engines pass one request to every detector of one input, so they share its analyses.
+    public func analyze(_ input: any DetectorInput, request: DetectionRequest) async throws -> DetectorOutcome {
         let kind = type(of: input).kind
         if kind != descriptor.inputKind {
             throw DetectorKitError.inputKindMismatch(
                 detectorID: descriptor.id, expected: descriptor.inputKind, received: kind,
                 input: input.inputDescription)
         }
-        let outcome = try await run(input)
+        let outcome = try await run(input, request)
         try checkProvenance(of: outcome)
         return outcome
     }

@@ -72,4 +72,10 @@ public struct DetectorRegistry: Sendable {
     public func analyze(id: String, input: any DetectorInput) async throws -> DetectorOutcome {
         try await lookup(id: id).analyze(input)
     }
+
+    /// Runs the detector registered under `id` on `input` as `request` asks.
+    /// - Throws: as ``analyze(id:input:)``.
+    public func analyze(id: String, input: any DetectorInput, request: DetectionRequest) async throws -> DetectorOutcome {
+        try await lookup(id: id).analyze(input, request: request)
+    }
 }

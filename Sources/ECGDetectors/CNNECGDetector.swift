@@ -14,13 +14,15 @@ import TensorCore
 /// thresholds. A hospital runs its own model (say a low-ejection-fraction model on 8 leads at 500 Hz)
 /// by putting its weights and card in a folder: no code changes.
 ///
-/// For each record it (1) picks the card's leads by standard name, (2) checks signal quality on them
-/// (`SignalQuality.assess`) and abstains when the record is not assessable or a lead is flat or clipped,
+/// For each record it (1) picks the card's leads by standard name, (2) reads pacing and signal quality of
+/// them from the record's shared ``ECGAnalysis`` (the one the rhythm detector reads, made once per record
+/// per ``DetectionRequest``) and abstains when the record is paced (if the card says so), not assessable,
+/// or a lead it reads is flat or clipped,
 /// (3) resamples, filters and centre-crops as the card says (``CNNModelInput``), (4) runs the model once
 /// on a batch holding the input and its lead × window occlusions (``CNNOcclusionGrid``), and (5) returns
 /// one finding per output label: calibrated probability (temperature scaling), the card's operating
 /// threshold and the decision, the lead spans that carried the score, and supporting measurements
-/// (``CNNSupportingMeasurements``).
+/// (``CNNSupportingMeasurements``, a view of the same analysis: one record, one heart rate).
 ///
 /// ```swift
 /// let detector = try CNNECGDetector(modelDirectory: URL(fileURLWithPath: "Models/ecg-cnn"))
@@ -41,6 +43,9 @@ public struct CNNECGDetector: Detector {
     public let spec: CNNModelSpec
     /// Where the card was read from.
     public let cardURL: URL
+    /// The settings of the shared ``ECGAnalysis`` its pacing, quality and supporting measurements come from
+    /// (equal to the rhythm detector's, so both read one analysis of each record).
+    public var analysisConfiguration = ECGAnalysis.Configuration()
     private let session: InferenceSession
 
     /// Loads the model folder: reads and validates `model.card.json`, checks the weights' SHA-256 against
@@ -99,6 +104,13 @@ public struct CNNECGDetector: Detector {
     /// Analyses one record: findings for every label of the card, or an abstention saying why not.
     /// - Throws: when the model cannot be run (a system failure, not a property of the record).
     public func analyze(_ record: ECGRecord) async throws -> DetectorOutcome {
+        try await analyze(record, request: DetectionRequest())
+    }
+
+    /// Analyses one record; its pacing check, signal quality and supporting measurements are views of the
+    /// request's shared ``ECGAnalysis`` of the record (made here when no other detector made it first).
+    /// - Throws: when the model cannot be run (a system failure, not a property of the record).
+    public func analyze(_ record: ECGRecord, request: DetectionRequest) async throws -> DetectorOutcome {
         let provenance = DetectorProvenance(descriptor: descriptor, modelCard: modelCard)
         func abstain(_ reason: AbstentionReason, _ message: String, _ details: [String: JSONValue] = [:]) throws -> DetectorOutcome {
             .abstained(try Abstention(reason: reason, message: message, detector: provenance, details: details))
@@ -110,10 +122,14 @@ public struct CNNECGDetector: Detector {
         }
 
         let fs = prepared.rawSampleRateHz
-        // Pacing first: pacing spikes also look like high-frequency noise to the quality check.
+        let analysis = try ECGAnalysis.shared(record, configuration: analysisConfiguration, request: request)
+
+        // Pacing first: pacing spikes also look like high-frequency noise to the quality check. The shared
+        // analysis searched every lead at the file's rate; when it refused the record before that search
+        // (rate, length), the model's own leads are searched.
         var pacingNote: Evidence? = nil
         if spec.pacedPolicy == .outsideIntendedUse {
-            let pacing = CNNPacingCheck.detect(prepared: prepared)
+            let pacing = analysis.pacing ?? CNNPacingCheck.detect(prepared: prepared)
             if pacing.paced {
                 return try abstain(.pacedRhythm,
                                    "Pacing spikes were found (\(pacing.spikes.count) spikes, \(pacing.pacedBeats) paced beats); "
@@ -125,31 +141,42 @@ public struct CNNECGDetector: Detector {
             }
         }
 
-        // Signal quality on the leads the model reads, at the record's own rate.
         guard fs >= 100 else {
             return try abstain(.unsupportedAcquisition,
                                String(format: "The record is sampled at %g Hz; signal quality cannot be checked below 100 Hz, so the model is not run.", fs),
                                ["samplingRateHz": .number(fs)])
         }
-        let quality: RecordQuality
-        do {
-            quality = try SignalQuality.assess(leads: prepared.rawLeads, leadNames: prepared.leads, sampleRate: fs)
-        } catch {
-            return try abstain(.signalUnreadable, "Signal quality could not be assessed: \(error)")
-        }
-        if case let .notAssessable(reason) = quality.verdict {
-            return try abstain(.signalUnreadable, "The ECG is not readable: \(reason).", ["quality": .string(reason)])
+        // Signal quality of the leads the model reads, from the shared analysis (its own check on those leads
+        // when the analysis refused the record before assessing it).
+        let leadQuality: [LeadQuality]
+        let indices = prepared.leads.compactMap { analysis.leadNames.firstIndex(of: $0) }
+        if let q = analysis.quality, q.leads.count == analysis.leadNames.count, indices.count == prepared.leads.count {
+            if case let .notAssessable(reason) = q.verdict {
+                return try abstain(.signalUnreadable, "The ECG is not readable: \(reason).", ["quality": .string(reason)])
+            }
+            leadQuality = indices.map { q.leads[$0] }
+        } else {
+            let quality: RecordQuality
+            do {
+                quality = try SignalQuality.assess(leads: prepared.rawLeads, leadNames: prepared.leads, sampleRate: fs)
+            } catch {
+                return try abstain(.signalUnreadable, "Signal quality could not be assessed: \(error)")
+            }
+            if case let .notAssessable(reason) = quality.verdict {
+                return try abstain(.signalUnreadable, "The ECG is not readable: \(reason).", ["quality": .string(reason)])
+            }
+            leadQuality = quality.leads
         }
         // A flat or clipped lead feeds the model nothing it was trained on: abstain, naming it. A lead with
         // high-frequency noise is still fed (the model was trained with noise); the findings say so.
-        let unusable = quality.leads.indices.filter { quality.leads[$0].problems.contains { $0 == .flatLine || $0 == .clipping } }
+        let unusable = leadQuality.indices.filter { leadQuality[$0].problems.contains { $0 == .flatLine || $0 == .clipping } }
         if !unusable.isEmpty {
-            let parts = unusable.map { "\(prepared.leads[$0]) (\(quality.leads[$0].problems.map(\.rawValue).joined(separator: ", ")))" }
+            let parts = unusable.map { "\(prepared.leads[$0]) (\(leadQuality[$0].problems.map(\.rawValue).joined(separator: ", ")))" }
             return try abstain(.signalUnreadable,
                                "The model reads every one of its leads, and these are unusable: \(parts.joined(separator: "; ")).",
                                ["unusableLeads": .array(unusable.map { .string(prepared.leads[$0]) })])
         }
-        let noisy = quality.leads.indices.filter { quality.leads[$0].problems.contains(.highFrequencyNoise) }.map { prepared.leads[$0] }
+        let noisy = leadQuality.indices.filter { leadQuality[$0].problems.contains(.highFrequencyNoise) }.map { prepared.leads[$0] }
         let noiseNote: Evidence? = noisy.isEmpty ? nil
             : .text("High-frequency noise in lead(s) \(noisy.joined(separator: ", ")); the model read them as recorded.")
 
@@ -159,8 +186,7 @@ public struct CNNECGDetector: Detector {
         let tensor = Tensor(shape: [rows, spec.leads.count, spec.lengthSamples], storage: grid.batch())
         let outputs = try session.run([spec.inputName: tensor])
 
-        let supporting = CNNSupportingMeasurements.compute(
-            leads: prepared.rawLeads, names: prepared.leads, sampleRate: fs, beats: quality.beats)
+        let supporting = CNNSupportingMeasurements(analysis: analysis)
         var findings: [Finding] = []
         for output in spec.outputs {
             let k = output.labels.count

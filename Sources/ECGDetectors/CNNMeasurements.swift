@@ -4,17 +4,18 @@ import Foundation
 
 /// Conventional ECG measurements that let a reader check a CNN finding against the tracing: rate and
 /// RR variability (rhythm labels), QRS duration (conduction labels), Sokolow–Lyon voltage (LVH), ST level
-/// at J + 60 ms (ST elevation). Computed from the record's own leads at its own rate (0.5–40 Hz
-/// band-pass, median beats, `Delineation`), independently of the model. A value that cannot be measured
-/// is absent, never guessed.
+/// at J + 60 ms (ST elevation). A view of the record's ``ECGAnalysis`` (the one the rhythm rules read:
+/// readable beats, 0.5–40 Hz median beats at the analysis rate, `Delineation`), independent of the model,
+/// so a record carries one heart rate and one QRS duration whichever detector reports them. A value that
+/// cannot be measured is absent, never guessed.
 public struct CNNSupportingMeasurements: Sendable, Equatable {
-    /// Mean ventricular rate, /min.
+    /// Mean ventricular rate over the readable beats, /min.
     public var heartRateBpm: Double?
-    /// SD of RR intervals, ms.
+    /// SD of the RR intervals between readable beats, ms.
     public var rrSDMs: Double?
-    /// RMSSD of RR intervals, ms.
+    /// RMSSD of normal-to-normal RR intervals, ms.
     public var rmssdMs: Double?
-    /// QRS duration of the multi-lead median beat, ms.
+    /// QRS duration of the multi-lead median (normal) beat, ms.
     public var qrsDurationMs: Double?
     /// QT of the median beat, ms.
     public var qtMs: Double?
@@ -24,45 +25,44 @@ public struct CNNSupportingMeasurements: Sendable, Equatable {
     /// The largest ST elevation at J + 60 ms over the leads (mV, relative to the PR baseline) and its lead.
     public var maxSTElevation: (lead: String, mv: Double)?
 
-    /// Measures `leads` (mV, named `names`, at `sampleRate` Hz) around the QRS positions `beats`.
-    public static func compute(leads: [[Float]], names: [String], sampleRate fs: Double, beats: [Int]) -> CNNSupportingMeasurements {
-        var m = CNNSupportingMeasurements()
-        guard let rr = RRStatistics(beats: beats, sampleRate: fs) else { return m }
-        m.heartRateBpm = rr.heartRateBpm
-        m.rrSDMs = rr.sdMs
-        m.rmssdMs = rr.rmssdMs
-        guard fs > 80, let band = try? IIRFilter.butterworthBandPass(order: 2, lowHz: 0.5, highHz: 40, sampleRate: fs) else { return m }
-        var medians: [[Float]] = []
-        for lead in leads {
-            guard let filtered = try? band.filtfilt(lead),
-                  let median = MedianBeat.compute(lead: filtered, beats: beats, sampleRate: fs, before: 0.25, after: 0.65)
-            else { return m }
-            medians.append(median)
-        }
-        let fiducial = Int((0.25 * fs).rounded())
-        guard let iv = Delineation.measure(medianBeats: medians, fiducial: fiducial, sampleRate: fs, rrMs: rr.meanMs) else { return m }
-        m.qrsDurationMs = iv.qrsDurationMs
-        m.qtMs = iv.qtMs
-        guard iv.qrsOnset >= 0, iv.qrsOnset <= iv.qrsOffset, iv.qrsOffset < medians[0].count else { return m }
+    /// Creates empty measurements (every value absent).
+    public init() {}
+
+    /// The measurements as a view of the record's shared ``ECGAnalysis`` (so the CNN's findings carry the
+    /// same heart rate, RR variability, QRS and QT as the rhythm detector's, rounded as it rounds them:
+    /// 0.1 /min, 0.1 ms): rate and RR SD over the readable beats, RMSSD over normal-to-normal intervals,
+    /// QRS and QT of the median normal beat; Sokolow–Lyon voltage and ST level at J + 60 ms from the same
+    /// median beats and delineation (0.01 mV). Nothing when the analysis could not measure the record.
+    public init(analysis a: ECGAnalysis) {
+        guard let m = a.measurements else { return }
+        func tenth(_ v: Double?) -> Double? { v.flatMap { $0.isFinite ? ($0 * 10).rounded() / 10 : nil } }
+        heartRateBpm = tenth(m.heartRateBpm)
+        rrSDMs = tenth(m.rrSDMs)
+        rmssdMs = tenth(m.rmssdMs)
+        qrsDurationMs = tenth(m.qrsMs)
+        qtMs = tenth(m.qtMs)
+        let medians = a.medianBeats, names = a.medianBeatLeads, fs = a.sampleRate
+        guard let iv = a.intervals, let first = medians.first, iv.qrsOnset >= 0, iv.qrsOnset <= iv.qrsOffset,
+              iv.qrsOffset < first.count else { return }
         let pr = max(0, iv.qrsOnset - Int((0.02 * fs).rounded()))..<max(1, iv.qrsOnset)
         func baseline(_ beat: [Float]) -> Float { beat[pr].reduce(0, +) / Float(pr.count) }
         func rAmplitude(_ beat: [Float]) -> Double { Double((beat[iv.qrsOnset...iv.qrsOffset].max() ?? 0) - baseline(beat)) }
         func sAmplitude(_ beat: [Float]) -> Double { Double(baseline(beat) - (beat[iv.qrsOnset...iv.qrsOffset].min() ?? 0)) }
         func beat(_ name: String) -> [Float]? { names.firstIndex(of: name).map { medians[$0] } }
+        func hundredth(_ v: Double) -> Double { (v * 100).rounded() / 100 }
         if let v1 = beat("V1"), let v5 = beat("V5"), let v6 = beat("V6") {
-            m.sokolowLyonMv = max(0, sAmplitude(v1)) + max(rAmplitude(v5), rAmplitude(v6), 0)
+            sokolowLyonMv = hundredth(max(0, sAmplitude(v1)) + max(rAmplitude(v5), rAmplitude(v6), 0))
         }
         let j60 = iv.qrsOffset + Int((0.06 * fs).rounded())
-        if j60 < medians[0].count {
+        if j60 < first.count {
             var best: (String, Double)? = nil
             for (i, median) in medians.enumerated() {
                 let st = Double(median[j60] - baseline(median))
                 if let current = best, st <= current.1 { continue }
                 best = (names[i], st)
             }
-            m.maxSTElevation = best.map { (lead: $0.0, mv: $0.1) }
+            maxSTElevation = best.map { (lead: $0.0, mv: hundredth($0.1)) }
         }
-        return m
     }
 
     /// The measurements that bear on a label, chosen by the last component of its code (`afib`, `pvc`,

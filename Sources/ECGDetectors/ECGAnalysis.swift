@@ -96,6 +96,11 @@ public struct ECGAnalysis: Sendable {
     public let pWave: PWaveDelineation?
     /// Samples before the fiducial in the median-beat window.
     public let medianBeatOffset: Int
+    /// The median beats of the usable leads (band-passed 0.5–40 Hz, mV, at `sampleRate`; the window starts
+    /// `medianBeatOffset` samples before the fiducial), named by `medianBeatLeads`; empty when none was made.
+    public var medianBeats: [[Float]] = []
+    /// Lead names of `medianBeats`, in the same order.
+    public var medianBeatLeads: [String] = []
     /// Measurements; nil when `problem` is set.
     public let measurements: ECGIntervalMeasurements?
     /// The machine's own measurements from the file.
@@ -252,6 +257,10 @@ public struct ECGAnalysis: Sendable {
                                  excludedLeads: excluded, quality: quality, pacing: pacing, beats: beats, beatClasses: classes,
                                  intervals: intervals, pWave: pWave, medianBeatOffset: offset, measurements: measurements,
                                  machine: machine, problem: nil)
+        if medians.count == filtered.count {
+            result.medianBeats = medians
+            result.medianBeatLeads = usableNames
+        }
         if wave.durationSeconds > c.rhythm.longRecordSeconds {
             result.rhythmWindows = RhythmEpisodes.windows(filtered: filtered, beats: beats, readable: readable, windows: quality.windows,
                                                           sampleRate: rate, criteria: c.rhythm)
@@ -259,6 +268,31 @@ public struct ECGAnalysis: Sendable {
             result.afBurden = RhythmEpisodes.afBurden(result.rhythmWindows, episodes: result.afEpisodes)
         }
         return result
+    }
+
+    /// The analysis of `record` shared by every detector of one call (``DetectionRequest/shared``): the first
+    /// detector that asks computes it, the others reuse it, so one record has one heart rate and one QRS
+    /// duration whichever detectors read it.
+    /// - Throws: as ``analyze(_:configuration:)``.
+    public static func shared(_ record: ECGRecord, configuration: Configuration = Configuration(),
+                              request: DetectionRequest) throws -> ECGAnalysis {
+        try shared(record, configuration: configuration, in: request.shared)
+    }
+
+    /// The analysis of `record` with `configuration` from `cache`, computed and stored there when it is not
+    /// there yet (what ``shared(_:configuration:request:)`` does, for callers that hold the cache itself, as
+    /// `vigil ecg score` does for its table).
+    /// - Throws: as ``analyze(_:configuration:)``.
+    public static func shared(_ record: ECGRecord, configuration: Configuration = Configuration(),
+                              in cache: SharedAnalyses) throws -> ECGAnalysis {
+        try cache.value(sharedKey(record, configuration: configuration)) { try analyze(record, configuration: configuration) }
+    }
+
+    /// The key of `record`'s analysis with `configuration` in a ``SharedAnalyses`` cache. The cache belongs to
+    /// one input; the record's file and shape in the key guard against a cache reused by mistake.
+    public static func sharedKey(_ record: ECGRecord, configuration: Configuration = Configuration()) -> String {
+        "ECGAnalysis|\(record.sourceFile)|\(record.rhythm.samplingRateHz)|"
+            + record.rhythm.leads.map { "\($0.name):\($0.samples.count)" }.joined(separator: ",") + "|\(configuration)"
     }
 
     /// Frontal axis from the net QRS amplitudes of I and aVF (or aVF = II − I/2) in the median beats.

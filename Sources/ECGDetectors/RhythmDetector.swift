@@ -39,9 +39,19 @@ public struct RhythmDetector: Detector {
 
     /// Analyses one record.
     public func analyze(_ record: ECGRecord) async throws -> DetectorOutcome {
+        try await analyze(record, request: DetectionRequest())
+    }
+
+    /// Analyses one record, reusing the request's shared ``ECGAnalysis`` of it when another detector made it.
+    public func analyze(_ record: ECGRecord, request: DetectionRequest) async throws -> DetectorOutcome {
+        try outcome(for: try ECGAnalysis.shared(record, configuration: analysisConfiguration, request: request))
+    }
+
+    /// The analysis settings with this detector's rhythm criteria (what ``analyze(_:request:)`` shares).
+    public var analysisConfiguration: ECGAnalysis.Configuration {
         var c = configuration
         c.rhythm = criteria
-        return try outcome(for: try ECGAnalysis.analyze(record, configuration: c))
+        return c
     }
 
     /// The outcome for an analysis already made (so callers that need the analysis too run it once).

@@ -24,6 +24,9 @@ public struct ECGScoreResult: Sendable {
     public let record: ECGRecord
     /// Each ECG detector with its outcome, sorted by detector id.
     public let outcomes: [(detector: AnyDetector, outcome: DetectorOutcome)]
+    /// The analyses the detectors shared for this record (the one `ECGAnalysis` they read), so a caller that
+    /// shows the measurements reads the same ones instead of analysing the record again.
+    public var analyses = SharedAnalyses()
     /// The findings document of ``outcomes``.
     public var document: ECGScoreDocument {
         ECGScoreDocument(input: record.sourceFile, outcomes: outcomes.map(\.outcome),
@@ -63,11 +66,13 @@ public struct ECGScorer: Sendable {
         self.runSettings = runSettings
     }
 
-    /// Runs every ECG detector on `record`.
+    /// Runs every ECG detector on `record`, with one ``DetectionRequest`` for all of them, so they read one
+    /// analysis of the record.
     public func score(_ record: ECGRecord) async throws -> ECGScoreResult {
+        let request = DetectionRequest()
         var outcomes: [(detector: AnyDetector, outcome: DetectorOutcome)] = []
-        for d in registry.detectors(for: .ecg) { outcomes.append((d, try await d.analyze(record))) }
-        return ECGScoreResult(record: record, outcomes: outcomes)
+        for d in registry.detectors(for: .ecg) { outcomes.append((d, try await d.analyze(record, request: request))) }
+        return ECGScoreResult(record: record, outcomes: outcomes, analyses: request.shared)
     }
 
     /// Reads the record at `url` (format by extension, as ``ECGReader/read(url:options:)``) and scores it.

@@ -38,8 +38,6 @@ struct ECGScoreCommand: AsyncParsableCommand {
         var options = ECGReadOptions()
         options.samplingRateHz = rate
         options.csvUnits = units
-        var config = ECGAnalysis.Configuration()
-        config.mainsHz = mains
         var documents: [ECGScoreDocument] = []
         var failures = 0
         for path in records {
@@ -58,7 +56,8 @@ struct ECGScoreCommand: AsyncParsableCommand {
             if json {
                 documents.append(result.document)
             } else {
-                let analysis = try ECGAnalysis.analyze(record, configuration: config)
+                // The analysis the detectors read (computed again only when no detector read one).
+                let analysis = try ECGAnalysis.shared(record, configuration: settings.ecgAnalysisConfiguration, in: result.analyses)
                 print(ECGScoreTable.render(record: record, analysis: analysis, outcomes: result.outcomes.map { ($0.detector, $0.outcome) }))
             }
         }
