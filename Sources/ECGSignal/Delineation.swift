@@ -104,7 +104,9 @@ public enum Delineation {
     /// `A(t) = ½ (y(xm) − y(t)) (2 xr − t − xm)` (y the T wave made positive). For a T wave that is concave
     /// after `xm` and flat after its end the maximum is at the end; being an integral, it is robust to noise.
     /// Here `xr = xm + 150 ms` (the T end lies within ~150 ms of the steepest descent in adult ECGs; Tpeak–Tend
-    /// is typically 80–120 ms), clipped to `xrLimit`.
+    /// is typically 80–120 ms), clipped to `xrLimit`, and to the trough where the signal turns back up by more
+    /// than 10 % of the T amplitude, or passes the isoelectric level by more than that (a next wave right behind
+    /// the T wave).
     /// - Parameters: `x` one lead's median beat minus its isoelectric level (mV); `tLo...tHi` the T-peak
     ///   search window; `isoRange` the isoelectric segment (noise floor); `ms` samples per millisecond.
     /// - Returns: the end (sample index) and the T amplitude (mV), or nil when the lead shows no T wave above
@@ -128,7 +130,17 @@ public enum Delineation {
             }
         }
         guard xm > 0 else { return nil }
-        let xr = min(xrLimit, n - 1, xm + Int(150 * ms))
+        var xr = min(xrLimit, n - 1, xm + Int(150 * ms))
+        // The method assumes the signal stays flat after the T end; when it turns back up by more than 10 % of
+        // the T amplitude (the next P wave close behind the T wave, as with a long PR at a fast rate), the window
+        // ends at that trough, which is then the latest possible end; likewise where it passes the isoelectric
+        // level by more than 10 % of the T amplitude (a next wave of the opposite polarity).
+        var lowest = sign * x[xm], lowAt = xm, cut = false
+        for k in xm...xr {
+            let v = sign * x[k]
+            if v < -0.1 * amplitude { xr = k; cut = true; break }  // past the isoelectric level: an opposite wave
+            if v < lowest { lowest = v; lowAt = k } else if v - lowest > 0.1 * amplitude { xr = lowAt; cut = true; break }
+        }
         guard xr > xm + 2 else { return nil }
         let ym = sign * x[xm]
         var best = xm, bestArea = -Double.infinity
@@ -136,7 +148,7 @@ public enum Delineation {
             let a = 0.5 * (ym - sign * x[t]) * Double(2 * xr - t - xm)
             if a > bestArea { bestArea = a; best = t }
         }
-        guard best > xm, best < xr, bestArea > 0 else { return nil }
+        guard best > xm, best < xr || cut, bestArea > 0 else { return nil }
         return (best, amplitude)
     }
 

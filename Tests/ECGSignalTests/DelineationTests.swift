@@ -35,7 +35,8 @@ import Testing
     /// analytic beats with compact T waves: per-lead ends and the global end within 1 sample (2 ms) of the
     /// reference, and the global end within 10 ms of the true end (the method's bias on a half-cosine fall
     /// is 3–5 ms early; the noisy case adds 5 µV white noise). Covers the outlier guard (a lead 75 ms later
-    /// than the others is not taken) and the small-T exclusion (a lead at 10 % of the largest T is not used).
+    /// than the others is not taken), the small-T exclusion (a lead at 10 % of the largest T is not used), and
+    /// a next P wave right behind an inverted T wave (the area window ends at the trough).
     @Test func tEndMatchesTrapeziumReference() throws {
         struct Case: Decodable {
             let name: String, fs: Double, fiducial: Int, rrMs: Double, leads: [[Float]], leadEnds: [Int?], globalEnd: Int
@@ -43,7 +44,7 @@ import Testing
         }
         struct File: Decodable { let cases: [Case] }
         let file = try Fixtures.load("tend.json", as: File.self)
-        #expect(file.cases.count == 5)
+        #expect(file.cases.count == 6)
         for c in file.cases {
             let iv = try #require(Delineation.measure(medianBeats: c.leads, fiducial: c.fiducial, sampleRate: c.fs, rrMs: c.rrMs), "\(c.name)")
             #expect(iv.leadTEnds.count == c.leads.count, "\(c.name)")

@@ -11,7 +11,8 @@ Reference method (written here independently of the Swift code, from the paper's
   y = lead - mean(lead[R-60 ms : R-45 ms])   (isoelectric level before QRS onset at R-40 ms)
   peak = argmax |y| over [QRS offset + 60 ms, R + min(600 ms, 0.7 RR)]; s = sign(y[peak])
   xm = argmin s*gradient(y) over (peak, peak + 150 ms]   (steepest return to baseline)
-  xr = min(xm + 150 ms, R + min(0.9 RR, RR - 220 ms), last sample)
+  xr = min(xm + 150 ms, R + min(0.9 RR, RR - 220 ms), last sample), and the trough before the signal turns back
+       up by more than 10 % of the T amplitude
   T end = argmax_t 0.5 (s y[xm] - s y[t]) (2 xr - t - xm), t in [xm, xr]
 Global T end: leads with T amplitude >= 20 % of the largest; the latest end that another lead confirms within
 30 ms, else the lower median.
@@ -58,6 +59,16 @@ def ref_lead_end(x, rr_ms, off):
     d = s * (y[ks + 1] - y[ks - 1]) / 2
     xm = int(ks[np.argmin(d)])
     xr = min(xr_limit, N - 1, xm + int(150 * MS))
+    # window ends at the trough when the signal turns back up by > 10 % of the T amplitude
+    # or at the first sample past the isoelectric level by > 10 % of the T amplitude (opposite wave)
+    v = s * y[xm:xr + 1]
+    runmin = np.minimum.accumulate(v)
+    up = np.nonzero(v - runmin > 0.1 * amp)[0]
+    across = np.nonzero(v < -0.1 * amp)[0]
+    if len(across) and (not len(up) or across[0] <= up[0]):
+        xr = xm + int(across[0])
+    elif len(up):
+        xr = xm + int(np.argmin(v[:up[0]]))
     t = np.arange(xm, xr + 1)
     area = 0.5 * (s * y[xm] - s * y[t]) * (2 * xr - t - xm)
     return int(t[np.argmax(area)]), amp
@@ -85,13 +96,19 @@ def main():
         "outlierLead": [(1.0, 0.3, 180, 290, 380), (0.8, 0.25, 180, 295, 385), (0.4, 0.1, 250, 380, 460)],
         "smallTLead": [(1.0, 0.3, 180, 290, 380), (0.8, 0.25, 180, 295, 385), (0.4, 0.03, 250, 380, 450)],
         "noisy": [(1.0, 0.3, 180, 290, 370), (0.8, 0.25, 180, 295, 385), (-0.5, -0.2, 190, 300, 395)],
+        # the next beat's P wave (345-445 ms) right behind the T wave, upright in both leads; the T wave of
+        # lead 2 is inverted, so without the trough cut its area window would run on into the P wave
+        "nextWaveClose": [(1.0, 0.3, 180, 270, 330), (-0.6, -0.25, 180, 270, 330)],
     }
-    true_global = {"raisedCosine": 400, "staggered": 395, "outlierLead": 385, "smallTLead": 385, "noisy": 395}
+    extra = {"nextWaveClose": [(0.1, 345, 395, 445), (0.08, 345, 395, 445)]}
+    true_global = {"raisedCosine": 400, "staggered": 395, "outlierLead": 385, "smallTLead": 385, "noisy": 395, "nextWaveClose": 330}
     rng = np.random.default_rng(20)
     for name, leads in spec.items():
         xs = []
-        for g, a, t0, tp, te in leads:
+        for li, (g, a, t0, tp, te) in enumerate(leads):
             x = g * q + twave(t, a, t0, tp, te)
+            if name in extra:
+                x = x + twave(t, *extra[name][li])
             if name == "noisy":
                 x = x + rng.normal(0, 0.005, N)
             xs.append(x.astype(np.float32))
