@@ -24,7 +24,7 @@ public struct PWaveDelineation: Sendable, Equatable {
 ///
 /// Method (an engineering choice, tested against synthetic beats with known P waves):
 /// 1. Search window: from the previous beat's T end (when known; at most 450 ms before QRS onset; retried
-///    from 50 ms earlier when no P wave is found) or else
+///    from 50 ms earlier when no P wave is found or the one found starts within 20 ms of the window start) or else
 ///    `min(300 ms, 0.5 RR)` before QRS onset, up to QRS onset.
 /// 2. Each lead is detrended by the straight line joining its values at the two ends of the window
 ///    (the PR segment and the end of the previous T–P segment are taken as isoelectric).
@@ -87,9 +87,13 @@ public enum PWave {
         }
         var p = delineateMedian(medianBeats: medianBeats, fiducial: fiducial, qrsOnset: qrsOnset, sampleRate: fs, rrMs: rrMs,
                                 windowStart: starts[0], thresholds: t)
-        if !p.present, starts.count > 1, starts[1] != starts[0] {
-            p = delineateMedian(medianBeats: medianBeats, fiducial: fiducial, qrsOnset: qrsOnset, sampleRate: fs, rrMs: rrMs,
-                                windowStart: starts[1], thresholds: t)
+        // Retry from earlier when no P wave was found, or when the one found starts within 20 ms of the window
+        // start (the window may cut its onset: with a long PR at a fast rate the P wave starts right at the T end).
+        let atEdge = p.onset.map { Double($0 - starts[0]) / ms < 20 } ?? false
+        if !p.present || atEdge, starts.count > 1, starts[1] != starts[0] {
+            let earlier = delineateMedian(medianBeats: medianBeats, fiducial: fiducial, qrsOnset: qrsOnset, sampleRate: fs, rrMs: rrMs,
+                                          windowStart: starts[1], thresholds: t)
+            if earlier.present || !p.present { p = earlier }
         }
         guard p.present, let leads, !beats.isEmpty else { return p }
         let c = beatConsistency(leads: leads, beats: beats, medianBeats: medianBeats, fiducial: fiducial, p: p)

@@ -25,10 +25,13 @@ struct ECGEvalCommand: ParsableCommand {
     @Flag(help: "List the times of missed reference beats and of extra detections (standard variant).") var details = false
     @Option(help: "Seconds at each end of a record where beats are not scored.") var edge: Double = 0.1
     @Option(help: "Learning period in seconds at the start of each record (EC57: 300).") var learning: Double = 300
+    @Flag(help: "Score beat-by-beat P-wave detection instead, against the record's .pwave annotations (PWaveEvaluation).") var pwaves = false
+    @Option(help: "With --pwaves: matching tolerance in ms around the annotated P peak.") var pTolerance: Double = 50
 
     func run() throws {
         guard !records.isEmpty else { throw ValidationError("give at least one record") }
         guard edge >= 0, learning >= 0 else { throw ValidationError("--edge and --learning must be ≥ 0") }
+        if pwaves { try runPWaves(); return }
         var readOptions = ECGReadOptions()
         readOptions.samplingRateHz = rate
         var options = EC57Evaluation.Options()
@@ -106,6 +109,51 @@ struct ECGEvalCommand: ParsableCommand {
             print("gross: episode Se \(epSe) % (\(hit)/\(ref)), episode +P \(epPP) % (\(tru)/\(det)), duration Se \(duSe) %, duration +P \(duPP) %")
         }
         if !skipped.isEmpty { print("skipped (no reference beats): " + skipped.joined(separator: ", ")) }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// `--pwaves`: P-wave Se/+P per record (rhythm segments with P waves) and P waves called in AFIB/AFL segments.
+    private func runPWaves() throws {
+        guard pTolerance > 0 else { throw ValidationError("--p-tolerance must be > 0") }
+        var readOptions = ECGReadOptions()
+        readOptions.samplingRateHz = rate
+        print(pad("record", 24) + lpad("ref", 7) + lpad("TP", 7) + lpad("FN", 6) + lpad("FP", 6) + lpad("Se %", 8) + lpad("+P %", 8)
+              + lpad("P in AF", 9) + lpad("AF s", 7) + lpad("P in AFL", 10) + lpad("AFL s", 7) + lpad("time s", 8))
+        var rs: [PWaveEvaluation.RecordResult] = []
+        var failures = 0
+        for path in records {
+            let url = URL(fileURLWithPath: path)
+            let name = url.lastPathComponent
+            let record: ECGRecord
+            do { record = try ECGReader.read(url: url, options: readOptions) } catch {
+                printError("\(name): \(error)"); failures += 1; continue
+            }
+            let pURL = url.deletingPathExtension().appendingPathExtension("pwave")
+            let ref: [ECGAnnotation]
+            do { ref = try WFDBAnnotationFile.read(url: pURL, samplingRateHz: record.rhythm.samplingRateHz).annotations } catch {
+                printError("\(name): no readable P-wave annotations (\(pURL.lastPathComponent)): \(error)"); failures += 1; continue
+            }
+            let t0 = Date()
+            let analysis = try ECGAnalysis.analyze(record)
+            let det = try PWaveEvaluation.detect(record: record, analysis: analysis)
+            let dt = Date().timeIntervalSince(t0)
+            let r = PWaveEvaluation.score(detected: det, reference: ref, referenceRate: record.rhythm.samplingRateHz, rhythm: record.annotations,
+                                          rhythmRate: record.rhythm.samplingRateHz, durationSeconds: record.rhythm.durationSeconds,
+                                          toleranceMs: pTolerance)
+            rs.append(r)
+            var note = ""
+            if let p = analysis.problem { note = "  NOT ASSESSABLE [\(p.message)]" }
+            print(pad(name, 24) + lpad("\(r.reference)", 7) + lpad("\(r.truePositives)", 7) + lpad("\(r.falseNegatives)", 6) + lpad("\(r.falsePositives)", 6)
+                  + lpad(pct(r.sensitivity), 8) + lpad(pct(r.positivePredictivity), 8) + lpad("\(r.callsInAF)", 9) + lpad(String(format: "%.0f", r.afSeconds), 7)
+                  + lpad("\(r.callsInAFL)", 10) + lpad(String(format: "%.0f", r.aflSeconds), 7) + lpad(String(format: "%.2f", dt), 8) + note)
+        }
+        let ref = rs.reduce(0) { $0 + $1.reference }, tp = rs.reduce(0) { $0 + $1.truePositives }, fp = rs.reduce(0) { $0 + $1.falsePositives }
+        let ses = rs.compactMap(\.sensitivity), pps = rs.compactMap(\.positivePredictivity)
+        print(String(format: "gross (%d records, tolerance %.0f ms): ref %d TP %d FN %d FP %d  Se %@ %%  +P %@ %%  (average Se %@ %%, +P %@ %%)",
+                     rs.count, pTolerance, ref, tp, ref - tp, fp, pct(ref > 0 ? Double(tp) / Double(ref) : nil), pct(tp + fp > 0 ? Double(tp) / Double(tp + fp) : nil),
+                     pct(ses.isEmpty ? nil : ses.reduce(0, +) / Double(ses.count)), pct(pps.isEmpty ? nil : pps.reduce(0, +) / Double(pps.count))))
+        print(String(format: "P waves called in AFIB segments: %d (%.0f s of AFIB); in AFL segments: %d (%.0f s of AFL)",
+                     rs.reduce(0) { $0 + $1.callsInAF }, rs.reduce(0) { $0 + $1.afSeconds }, rs.reduce(0) { $0 + $1.callsInAFL }, rs.reduce(0) { $0 + $1.aflSeconds }))
         if failures > 0 { throw ExitCode(1) }
     }
 

