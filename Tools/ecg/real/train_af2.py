@@ -166,6 +166,84 @@ def train(data, beats, train_folds, steps, seed, init, log, lr=1e-3):
     return model
 
 
+def crop_set(data, beats, folds, rng, max_mit_no=4000, cinc_step=200, mit_step=500):
+    """Fixed training crops for the frozen-CNN mode: CinC 2017 every 2 s (record label), MIT-BIH every 5 s
+    wholly AF or wholly not AF (both leads; non-AF subsampled); random polarity. Returns windows, RR features,
+    labels and weights that give each source half the weight and AF 40 % within each (as Sampler draws)."""
+    xs, fs, ys, src = [], [], [], []
+    for r in data["cinc2017"]:
+        if r["fold"] not in folds:
+            continue
+        x, b = r["filtered"][0], beats["cinc2017"][r["record"]][0]
+        for s in range(0, len(x) - C.WIN + 1, cinc_step):
+            xs.append(x[s:s + C.WIN]); fs.append(R.window_features(b, s)); ys.append(float(r["label"] == "A")); src.append(0)
+    mit = []
+    for r in data["mitdb"]:
+        if r["fold"] not in folds:
+            continue
+        af = r["af100"].astype(np.int32)
+        cs = np.concatenate([[0], np.cumsum(af)])
+        for s in range(0, len(af) - C.WIN, mit_step):
+            f = cs[s + C.WIN] - cs[s]
+            if f in (0, C.WIN):
+                for li in range(len(r["filtered"])):
+                    mit.append((r, li, s, float(f == C.WIN)))
+    no = [m for m in mit if m[3] == 0.0]
+    yes = [m for m in mit if m[3] == 1.0]
+    if len(no) > max_mit_no:
+        no = [no[i] for i in rng.choice(len(no), max_mit_no, replace=False)]
+    for r, li, s, y in yes + no:
+        xs.append(r["filtered"][li][s:s + C.WIN]); fs.append(R.window_features(beats["mitdb"][r["record"]][li], s)); ys.append(y); src.append(1)
+    x = C.standardize(np.stack(xs))
+    flip = rng.random(len(x)) < 0.5
+    x[flip] = -x[flip]
+    y, src = np.array(ys), np.array(src)
+    w = np.zeros(len(y))
+    for g in (0, 1):
+        for c, share in ((1.0, 0.4), (0.0, 0.6)):
+            m = (src == g) & (y == c)
+            if m.any():
+                w[m] = 0.5 * share / m.sum()
+    return x, np.stack(fs), y, w * len(y)
+
+
+def train_frozen(data, beats, train_folds, epochs, seed, init, log):
+    """The 0.1.0 CNN (same folds) kept fixed; the RR branch and the joint head trained on fixed crops."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model = AFHybrid()
+    model.init_from(torch.load(init, map_location="cpu"))
+    x, f, y, w = crop_set(data, beats, train_folds, rng)
+    t0 = time.time()
+    model.eval()
+    with torch.no_grad():
+        hs = []
+        for i in range(0, len(x), 512):
+            h = model.cnn.features(torch.from_numpy(x[i:i + 512])[:, None, :])
+            hs.append(torch.cat([h.mean(dim=2), h.amax(dim=2)], dim=1))
+        H = torch.cat(hs)
+    log(f"  {len(y)} crops ({int(y.sum())} AF), CNN features in {time.time() - t0:.0f}s")
+    F, Y, W = torch.from_numpy(f), torch.from_numpy(y).float()[:, None], torch.from_numpy(w).float()[:, None]
+    params = list(model.rr.parameters()) + list(model.head.parameters())
+    opt = torch.optim.AdamW(params, lr=3e-3, weight_decay=1e-3)
+    for ep in range(epochs):
+        model.train()
+        perm = torch.randperm(len(Y))
+        tot = 0.0
+        for i in range(0, len(Y), 256):
+            j = perm[i:i + 256]
+            h = model.drop(H[j])
+            keep = (torch.rand(len(j), 1) >= model.branch_dropout).float()
+            z = model.head(torch.cat([h * keep, model.rr(F[j])], dim=1))
+            loss = (nn.functional.binary_cross_entropy_with_logits(z, Y[j], reduction="none") * W[j]).mean()
+            opt.zero_grad(); loss.backward(); opt.step()
+            tot += float(loss) * len(j)
+        if (ep + 1) % 10 == 0:
+            log(f"  epoch {ep + 1}/{epochs} loss {tot / len(Y):.3f} {time.time() - t0:.0f}s")
+    model.eval()
+    return model
+
+
 def export(model, path):
     model.eval()
     torch.onnx.export(model, (torch.zeros(2, 1, C.WIN), torch.zeros(2, R.N_FEATURES)), path, input_names=["ecg", "rr"],
@@ -184,6 +262,8 @@ def main():
     ap.add_argument("--final", action="store_true", help="also (or, with --folds '', only) the shipped model")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--scratch", action="store_true", help="do not start the CNN branch from --init")
+    ap.add_argument("--frozen-cnn", type=int, default=0, metavar="EPOCHS",
+                    help="keep the --init CNN fixed and train only the RR branch and head for EPOCHS on fixed crops")
     a = ap.parse_args()
     if a.scratch:
         a.init = None
@@ -201,17 +281,23 @@ def main():
         cal = (k + 1) % 5
         tr = {0, 1, 2, 3, 4} - {k, cal}
         log(f"fold {k}: train {sorted(tr)} calibrate {cal} test {k}")
-        m = train(data, beats, tr, a.steps, 200 + k, a.init and f"{a.init}/cv/fold{k}.pt", log)
+        if a.frozen_cnn:
+            m = train_frozen(data, beats, tr, a.frozen_cnn, 200 + k, f"{a.init}/cv/fold{k}.pt", log)
+        else:
+            m = train(data, beats, tr, a.steps, 200 + k, a.init and f"{a.init}/cv/fold{k}.pt", log)
         c = calibrate(m, data, beats, cal)
-        c.update({"train_folds": sorted(tr), "test_fold": k, "steps": a.steps})
+        c.update({"train_folds": sorted(tr), "test_fold": k, "steps": a.steps, "frozen_cnn_epochs": a.frozen_cnn})
         log(f"  {c}")
         torch.save(m.state_dict(), f"{a.out}/cv/fold{k}.pt")
         json.dump(c, open(f"{a.out}/cv/fold{k}.json", "w"), indent=2)
     if a.final:
         log("final: train [1, 2, 3, 4] calibrate 0")
-        m = train(data, beats, {1, 2, 3, 4}, a.steps, 9, a.init and f"{a.init}/final.pt", log)
+        if a.frozen_cnn:
+            m = train_frozen(data, beats, {1, 2, 3, 4}, a.frozen_cnn, 9, f"{a.init}/final.pt", log)
+        else:
+            m = train(data, beats, {1, 2, 3, 4}, a.steps, 9, a.init and f"{a.init}/final.pt", log)
         c = calibrate(m, data, beats, 0)
-        c.update({"train_folds": [1, 2, 3, 4], "steps": a.steps})
+        c.update({"train_folds": [1, 2, 3, 4], "steps": a.steps, "frozen_cnn_epochs": a.frozen_cnn})
         log(f"  {c}")
         torch.save(m.state_dict(), f"{a.out}/final.pt")
         json.dump(c, open(f"{a.out}/final.json", "w"), indent=2)
