@@ -47,12 +47,15 @@ public struct AFDetector: Detector {
         let weights = card.weightsURL(cardURL: cardURL)
         let model = try ONNXModel(contentsOf: weights)
         let session = try InferenceSession(model: model)
-        guard model.inputs.count == 1, model.inputs[0].name == spec.inputName else {
-            throw CNNDetectorError.modelCardMismatch(path: weights.path, problem: "the card's input is '\(spec.inputName)', the model's inputs are \(model.inputs.map(\.name))")
+        let cardInputs = [spec.inputName] + (spec.rhythmFeaturesInputName.map { [$0] } ?? [])
+        guard Set(model.inputs.map(\.name)) == Set(cardInputs), model.inputs.count == cardInputs.count else {
+            throw CNNDetectorError.modelCardMismatch(path: weights.path, problem: "the card's inputs are \(cardInputs), the model's inputs are \(model.inputs.map(\.name))")
         }
+        var planShapes = [spec.inputName: [2, 1, spec.lengthSamples]]
+        if let r = spec.rhythmFeaturesInputName { planShapes[r] = [2, AFRhythmFeatures.count] }
         let summary: PlanSummary
         do {
-            summary = try session.planSummary(for: [spec.inputName: [2, 1, spec.lengthSamples]])
+            summary = try session.planSummary(for: planShapes)
         } catch {
             throw CNNDetectorError.modelCardMismatch(path: weights.path, problem: "the model cannot be planned for input [2, 1, \(spec.lengthSamples)]: \(error)")
         }
@@ -77,7 +80,15 @@ public struct AFDetector: Detector {
         while r < rows {
             let n = min(batchRows, rows - r)
             let slice = Array(input.samples[(r * input.lengthSamples)..<((r + n) * input.lengthSamples)])
-            let result = try session.run([spec.inputName: Tensor(shape: [n, 1, input.lengthSamples], storage: slice)])
+            var feeds = [spec.inputName: Tensor(shape: [n, 1, input.lengthSamples], storage: slice)]
+            if let name = spec.rhythmFeaturesInputName {
+                let k = AFRhythmFeatures.count
+                guard input.rhythmFeatures.count == rows * k else {
+                    throw CNNDetectorError.unexpectedOutput(path: cardURL.path, problem: "the model needs \(k) RR features per row; the prepared input has \(input.rhythmFeatures.count) values for \(rows) rows")
+                }
+                feeds[name] = Tensor(shape: [n, k], storage: Array(input.rhythmFeatures[(r * k)..<((r + n) * k)]))
+            }
+            let result = try session.run(feeds)
             guard let t = result[spec.output.name], t.shape == [n, 1] else {
                 throw CNNDetectorError.unexpectedOutput(path: cardURL.path, problem: "output '\(spec.output.name)' has shape \(result[spec.output.name]?.shape.description ?? "none"), expected [\(n), 1]")
             }

@@ -22,16 +22,23 @@ public struct AFPreparedInput: Sendable, Equatable {
     public let lengthSamples: Int
     /// The record's duration, s.
     public let durationSeconds: Double
+    /// Row-major `[leads × windows, AFRhythmFeatures.count]` RR features, same row order as `samples`; empty when
+    /// the model takes none.
+    public let rhythmFeatures: [Float]
+    /// Beats found per lead (sample indices at the model rate), when RR features were computed.
+    public let beatsPerLead: [[Int]]
 
     /// Creates prepared input (normally made by ``AFModelInput/prepare(_:spec:)``).
     public init(leads: [String], skippedLeads: [String: String], windowStartsSeconds: [Double], samples: [Float],
-                lengthSamples: Int, durationSeconds: Double) {
+                lengthSamples: Int, durationSeconds: Double, rhythmFeatures: [Float] = [], beatsPerLead: [[Int]] = []) {
         self.leads = leads
         self.skippedLeads = skippedLeads
         self.windowStartsSeconds = windowStartsSeconds
         self.samples = samples
         self.lengthSamples = lengthSamples
         self.durationSeconds = durationSeconds
+        self.rhythmFeatures = rhythmFeatures
+        self.beatsPerLead = beatsPerLead
     }
 
     /// Number of windows per lead.
@@ -80,6 +87,8 @@ public enum AFModelInput {
         }
         let inputRate = Int(fs.rounded())
         var out: [Float] = []
+        var features: [Float] = []
+        var beatsPerLead: [[Int]] = []
         var starts: [Int] = []
         do {
             let resampler = try PolyphaseResampler(inputRate: inputRate, outputRate: spec.sampleRateHz)
@@ -99,6 +108,14 @@ public enum AFModelInput {
                 for start in s {
                     out.append(contentsOf: window(x[start..<(start + spec.lengthSamples)], spec.standardization))
                 }
+                if spec.rhythmFeaturesInputName != nil {
+                    // Beats over the whole lead, as the model sees it (af_rr.py: float32 of the band-passed lead).
+                    let b = AFRhythmFeatures.beats(lead: x, sampleRate: rate)
+                    beatsPerLead.append(b)
+                    for start in s {
+                        features.append(contentsOf: AFRhythmFeatures.window(beats: b, start: start, length: spec.lengthSamples, sampleRate: rate))
+                    }
+                }
             }
         } catch {
             return .failure(CNNInputRefusal(reason: .unsupportedAcquisition,
@@ -114,7 +131,8 @@ public enum AFModelInput {
         return .success(AFPreparedInput(
             leads: readable.map(\.name), skippedLeads: skipped,
             windowStartsSeconds: starts.map { Double($0) / Double(spec.sampleRateHz) },
-            samples: out, lengthSamples: spec.lengthSamples, durationSeconds: duration))
+            samples: out, lengthSamples: spec.lengthSamples, durationSeconds: duration,
+            rhythmFeatures: features, beatsPerLead: beatsPerLead))
     }
 
     static func window(_ w: ArraySlice<Double>, _ mode: AFModelSpec.Standardization) -> [Float] {

@@ -16,6 +16,10 @@ import Foundation
 /// | `recordSpanSeconds` | no | record probability = largest mean over runs of windows covering this span (default 30) |
 /// | `minimumReadableLeads` | no | abstain below this many readable leads (default 1) |
 ///
+/// An optional second input (`io.inputs[1]`, shape `[batch, count]`) takes per-window RR-interval features:
+/// `preprocessing.features` names the feature set (only ``AFRhythmFeatures/featureSet``) and
+/// `preprocessing.count` its length (``AFRhythmFeatures/count``); its rows go with the signal rows.
+///
 /// Output: `io.outputs[0]`, kind `logits` or `probabilities`, shape `[batch, 1]`, one label (the AF label,
 /// with its temperature and operating threshold, which applies to window and record probabilities alike).
 public struct AFModelSpec: Sendable, Equatable {
@@ -29,6 +33,8 @@ public struct AFModelSpec: Sendable, Equatable {
 
     /// Input tensor name.
     public let inputName: String
+    /// Name of the RR-feature input (`[batch, AFRhythmFeatures.count]`), or nil for a signal-only model.
+    public let rhythmFeaturesInputName: String?
     /// Model rate, Hz.
     public let sampleRateHz: Int
     /// Samples per window.
@@ -61,8 +67,21 @@ public struct AFModelSpec: Sendable, Equatable {
     /// - Throws: ``CNNDetectorError/unsupportedCard(path:problem:)`` naming the key.
     public init(card: ModelCard, cardPath: String) throws {
         func fail(_ problem: String) -> CNNDetectorError { .unsupportedCard(path: cardPath, problem: problem) }
-        guard card.io.inputs.count == 1, let input = card.io.inputs.first else {
-            throw fail("io.inputs must describe exactly one input, found \(card.io.inputs.count)")
+        guard (1...2).contains(card.io.inputs.count), let input = card.io.inputs.first else {
+            throw fail("io.inputs must describe one input (the signal) or two (signal, RR features), found \(card.io.inputs.count)")
+        }
+        var rhythmName: String? = nil
+        if card.io.inputs.count == 2 {
+            let second = card.io.inputs[1]
+            let fp = second.preprocessing
+            guard fp["features"]?.stringValue == AFRhythmFeatures.featureSet else {
+                throw fail("io.inputs[1].preprocessing.features must be \"\(AFRhythmFeatures.featureSet)\", got \(fp["features"]?.description ?? "nothing")")
+            }
+            guard fp["count"]?.doubleValue == Double(AFRhythmFeatures.count) else {
+                throw fail("io.inputs[1].preprocessing.count must be \(AFRhythmFeatures.count), got \(fp["count"]?.description ?? "nothing")")
+            }
+            guard second.name != input.name else { throw fail("io.inputs[1] must not share the name '\(input.name)' of io.inputs[0]") }
+            rhythmName = second.name
         }
         let p = input.preprocessing
         let key = "io.inputs[0].preprocessing"
@@ -110,6 +129,7 @@ public struct AFModelSpec: Sendable, Equatable {
             throw fail("io.outputs[0].kind must be logits or probabilities")
         }
         inputName = input.name
+        rhythmFeaturesInputName = rhythmName
         sampleRateHz = rate
         lengthSamples = length
         hopSamples = hop

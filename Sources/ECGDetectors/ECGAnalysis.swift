@@ -15,6 +15,9 @@ public struct ECGIntervalMeasurements: Sendable, Equatable {
     public let nnMeanMs: Double?
     /// RMSSD / mean NN (dimensionless), the RR-irregularity statistic of the AF rule; nil as above.
     public let normalisedRMSSD: Double?
+    /// Median |ΔRR| over the median RR (dimensionless), over successive pairs of readable intervals, ectopic beats
+    /// included: irregularity that isolated premature beats do not explain; nil with fewer than 3 such pairs.
+    public var medianSuccessiveRRDifference: Double? = nil
     /// Number of NN intervals behind the NN statistics.
     public let nnCount: Int
     /// PR interval, QRS duration, QT (ms) of the median normal beat; nil where a boundary was not found.
@@ -204,9 +207,14 @@ public struct ECGAnalysis: Sendable {
         let msPerSample = 1000 / rate
         var rrAll: [Double] = []
         var nn: [Double] = []
-        for i in beats.indices.dropFirst() where readable[i] && readable[i - 1] {
+        var successive: [Double] = []
+        var previousRR: Double? = nil
+        for i in beats.indices.dropFirst() {
+            guard readable[i] && readable[i - 1] else { previousRR = nil; continue }
             let rr = Double(beats[i] - beats[i - 1]) * msPerSample
             rrAll.append(rr)
+            if let p = previousRR { successive.append(abs(rr - p)) }
+            previousRR = rr
             if classes[i] == .normal && classes[i - 1] == .normal { nn.append(rr) }
         }
         guard let rrStats = RRStatistics(rrIntervalsMs: rrAll) else {
@@ -244,7 +252,7 @@ public struct ECGAnalysis: Sendable {
             }
         }
         let qt = intervals?.qtMs
-        let measurements = ECGIntervalMeasurements(
+        var measurements = ECGIntervalMeasurements(
             heartRateBpm: rrStats.heartRateBpm, rrMeanMs: rrStats.meanMs, rrSDMs: rrStats.sdMs,
             sdnnMs: nnStats?.sdnnMs, rmssdMs: nnStats?.rmssdMs, nnMeanMs: nnStats?.meanMs,
             normalisedRMSSD: nnStats.map { $0.rmssdMs / $0.meanMs }, nnCount: nn.count,
@@ -253,6 +261,7 @@ public struct ECGAnalysis: Sendable {
             qtcFridericiaMs: qt.flatMap { QTCorrection.fridericia(qtMs: $0, rrMs: rrForQT) },
             axisDeg: axis, pWavePresent: pWave?.present ?? false,
             beatCount: beats.count, ventricularBeatCount: classes.filter { $0 == .ventricular }.count)
+        measurements.medianSuccessiveRRDifference = Self.medianSuccessiveDifference(successive: successive, rr: rrAll)
         var result = ECGAnalysis(file: file, sourceRate: fs, sampleRate: rate, durationSeconds: wave.durationSeconds, leadNames: names,
                                  excludedLeads: excluded, quality: quality, pacing: pacing, beats: beats, beatClasses: classes,
                                  intervals: intervals, pWave: pWave, medianBeatOffset: offset, measurements: measurements,
@@ -293,6 +302,17 @@ public struct ECGAnalysis: Sendable {
     public static func sharedKey(_ record: ECGRecord, configuration: Configuration = Configuration()) -> String {
         "ECGAnalysis|\(record.sourceFile)|\(record.rhythm.samplingRateHz)|"
             + record.rhythm.leads.map { "\($0.name):\($0.samples.count)" }.joined(separator: ",") + "|\(configuration)"
+    }
+
+    /// Median of `successive` (|ΔRR|) over the median of `rr`; nil with fewer than 3 differences.
+    static func medianSuccessiveDifference(successive: [Double], rr: [Double]) -> Double? {
+        func median(_ x: [Double]) -> Double {
+            let s = x.sorted(), m = s.count / 2
+            return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
+        }
+        guard successive.count >= 3, !rr.isEmpty else { return nil }
+        let med = median(rr)
+        return med > 0 ? median(successive) / med : nil
     }
 
     /// Frontal axis from the net QRS amplitudes of I and aVF (or aVF = II − I/2) in the median beats.

@@ -65,8 +65,11 @@ public enum RhythmEpisodes {
             let mean = rr.reduce(0, +) / Double(rr.count)
             let d = zip(rr.dropFirst(), rr).map { ($0 - $1) * ($0 - $1) }
             let nrmssd = (d.reduce(0, +) / Double(d.count)).squareRoot() / mean
+            // Irregularity not explained by isolated premature beats (RhythmCriteria.irregularMedianSuccessiveDifference).
+            let msd = ECGAnalysis.medianSuccessiveDifference(successive: zip(rr.dropFirst(), rr).map { abs($0 - $1) }, rr: rr) ?? 0
+            let irregular = nrmssd >= c.irregularNormalisedRMSSD && msd >= c.irregularMedianSuccessiveDifference
             var p: Bool? = nil
-            if nrmssd >= c.irregularNormalisedRMSSD {
+            if irregular {
                 // Irregular: is there a P wave? The window's median beat (its readable beats) decides.
                 let wb = (lo..<hi).filter { readable[$0] }.map { beats[$0] }
                 let before = 0.5, after = 0.65
@@ -82,7 +85,7 @@ public enum RhythmEpisodes {
                     p = false
                 }
             }
-            let af = nrmssd >= c.irregularNormalisedRMSSD && p == false
+            let af = irregular && p == false
             out.append(RhythmWindow(startSeconds: t0, endSeconds: t1, rhythm: af ? .atrialFibrillation : .other,
                                     normalisedRMSSD: nrmssd, pWavePresent: p, rrCount: rr.count))
         }

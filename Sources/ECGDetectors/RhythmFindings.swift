@@ -15,7 +15,7 @@ struct RhythmFindings {
     /// Measurement names used in findings (units: /min, ms, deg, 1).
     enum Name {
         static let heartRate = "heartRate", rrMean = "RRmean", rrSD = "RRsd", sdnn = "SDNN", rmssd = "RMSSD"
-        static let irregularity = "normalisedRMSSD", pr = "PR", qrs = "QRSduration", qt = "QT"
+        static let irregularity = "normalisedRMSSD", successive = "medianSuccessiveRRDifference", pr = "PR", qrs = "QRSduration", qt = "QT"
         static let qtcB = "QTcBazett", qtcF = "QTcFridericia", axis = "frontalQRSAxis"
         static let beats = "beats", ventricular = "ventricularBeats"
         static let afBurden = "AFburden"
@@ -38,6 +38,8 @@ struct RhythmFindings {
         case Name.rmssd: return make(m.rmssdMs, "ms")
         case Name.irregularity:
             return m.normalisedRMSSD.map { FindingMeasurement(name: name, value: ($0 * 1000).rounded() / 1000, unit: "1") }
+        case Name.successive:
+            return m.medianSuccessiveRRDifference.map { FindingMeasurement(name: name, value: ($0 * 1000).rounded() / 1000, unit: "1") }
         case Name.pr: return make(m.prMs, "ms", ref(mach.prMs))
         case Name.qrs: return make(m.qrsMs, "ms", ref(mach.qrsMs))
         case Name.qt: return make(m.qtMs, "ms", ref(mach.qtMs))
@@ -76,10 +78,17 @@ struct RhythmFindings {
 
         // Regularity and atrial activity.
         let judged = m.nnCount >= c.minimumNNIntervals && m.normalisedRMSSD != nil
+        // Irregular for AF: RMSSD/mean NN high AND most successive RR differences large (median |ΔRR|/median RR), so
+        // that sinus rhythm with isolated premature beats (which disturb two differences each) is not called AF.
         let irregular = (m.normalisedRMSSD ?? 0) >= c.irregularNormalisedRMSSD
+            && (m.medianSuccessiveRRDifference ?? 0) >= c.irregularMedianSuccessiveDifference
         let pText = m.pWavePresent ? "P wave present in the median beat" : "no P wave in the median beat"
-        let rrText = m.normalisedRMSSD.map { String(format: "RR irregularity (RMSSD/mean NN) %.3f over %d NN intervals", $0, m.nnCount) }
+        var rrText = m.normalisedRMSSD.map { String(format: "RR irregularity (RMSSD/mean NN) %.3f over %d NN intervals", $0, m.nnCount) }
             ?? "too few normal-to-normal intervals to judge regularity"
+        if let msd = m.medianSuccessiveRRDifference {
+            rrText += String(format: "; median successive RR difference %.3f of the median RR (AF needs ≥ %.2f: isolated premature beats do not raise it)",
+                             msd, c.irregularMedianSuccessiveDifference)
+        }
         var out: [Finding] = []
 
         var afib: Decision = !judged ? .indeterminate : (irregular && !m.pWavePresent ? .positive : .negative)
@@ -101,7 +110,7 @@ struct RhythmFindings {
                                    [Name.afBurden, Name.heartRate, Name.irregularity, Name.rmssd, Name.sdnn], ev))
         } else {
             out.append(try finding("ecg.afib", "Atrial fibrillation (RR irregularity and absent P waves)", afib,
-                                   [Name.heartRate, Name.irregularity, Name.rmssd, Name.sdnn],
+                                   [Name.heartRate, Name.irregularity, Name.successive, Name.rmssd, Name.sdnn],
                                    [.leadSpan(lead: lead, startSeconds: t0, endSeconds: t1, note: rrText), .text(pText)]))
         }
 

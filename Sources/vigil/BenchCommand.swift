@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (ratios against peers run side by side, never pass/fail).",
         subcommands: [Tensor_.self, BenchECGCommand.self, BenchCTCommand.self, BenchBatchCommand.self,
-                       BenchExplainCommand.self, BenchAFCommand.self])
+                       BenchExplainCommand.self, BenchAFCommand.self, BenchRhythmAFCommand.self])
 
     struct Tensor_: ParsableCommand {
         static let configuration = CommandConfiguration(

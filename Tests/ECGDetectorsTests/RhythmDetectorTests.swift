@@ -79,3 +79,37 @@ func decisions(_ outcome: DetectorOutcome) -> [String: Decision] {
         }
     }
 }
+
+/// The AF irregularity criterion that isolated premature beats do not meet (RhythmCriteria.irregularMedianSuccessiveDifference).
+@Suite struct RhythmAFIrregularityTests {
+    @Test func isolatedPrematureBeatsKeepTheMedianSuccessiveDifferenceNearZero() throws {
+        // Sinus at 600 ms with one premature beat (420 ms, then a 780 ms compensatory pause) in 12 intervals:
+        // RMSSD/mean is far above the 0.10 cut-off, the median successive difference stays 0.
+        var rr = [Double](repeating: 600, count: 12)
+        rr[5] = 420; rr[6] = 780
+        let d = zip(rr.dropFirst(), rr).map { abs($0 - $1) }
+        let nrmssd = (d.reduce(0) { $0 + $1 * $1 } / Double(d.count)).squareRoot() / (rr.reduce(0, +) / Double(rr.count))
+        #expect(nrmssd >= RhythmCriteria().irregularNormalisedRMSSD)
+        let msd = try #require(ECGAnalysis.medianSuccessiveDifference(successive: d, rr: rr))
+        #expect(msd == 0)
+        #expect(msd < RhythmCriteria().irregularMedianSuccessiveDifference)
+        // Irregularly irregular intervals (AF-like): most successive differences are large.
+        let af: [Double] = [520, 810, 640, 450, 900, 580, 700, 470, 860, 610, 530, 760]
+        let e = zip(af.dropFirst(), af).map { abs($0 - $1) }
+        let msdAF = try #require(ECGAnalysis.medianSuccessiveDifference(successive: e, rr: af))
+        #expect(msdAF >= RhythmCriteria().irregularMedianSuccessiveDifference)
+        #expect(ECGAnalysis.medianSuccessiveDifference(successive: [10, 20], rr: af) == nil)
+    }
+
+    @Test func syntheticAFIsStillAFAndSinusStillSinus() async throws {
+        for seed in [3, 4] as [UInt64] {
+            let (af, _) = try synthetic(.ecg([.afib]), seed: seed)
+            let a = try await RhythmDetector().analyze(af)
+            #expect(decisions(a)["ecg.afib"] == .positive, "\(decisions(a))")
+            let f = try #require(a.findings?.first { $0.code == "ecg.afib" })
+            #expect(f.measurements.contains { $0.name == "medianSuccessiveRRDifference" })
+            let (sinus, _) = try synthetic(.ecg([.normal]), seed: seed)
+            #expect(decisions(try await RhythmDetector().analyze(sinus))["ecg.afib"] == .negative)
+        }
+    }
+}

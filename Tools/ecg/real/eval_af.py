@@ -21,22 +21,33 @@ import numpy as np
 import torch
 
 import af_common as C
+import af_rr as R
 from train_af import AFNet, logits_of
+from train_af2 import AFHybrid, logits_of as logits_of2
+
+BEATS = None  # {source: {record: [beats per lead]}} for models with the RR input (--beats)
 
 
 def load(path):
-    m = AFNet()
-    m.load_state_dict(torch.load(path, map_location="cpu"))
+    state = torch.load(path, map_location="cpu")
+    m = AFHybrid() if any(k.startswith("rr.") for k in state) else AFNet()
+    m.load_state_dict(state)
     m.eval()
     return m
 
 
-def ours_record(model, T, leads):
-    """Record probability and window probabilities (mean over leads) for filtered leads."""
+def window_logits(model, w, beats, starts):
+    if isinstance(model, AFHybrid):
+        return logits_of2(model, w, R.features_for_starts(beats, starts))
+    return logits_of(model, w)
+
+
+def ours_record(model, T, leads, beats=None):
+    """Record probability and window probabilities (mean over leads) for filtered leads (and their beats)."""
     per = []
-    for x in leads:
-        w, _ = C.windows(x)
-        per.append(1 / (1 + np.exp(-logits_of(model, w) / T)))
+    for i, x in enumerate(leads):
+        w, st = C.windows(x)
+        per.append(1 / (1 + np.exp(-window_logits(model, w, beats[i] if beats else None, st) / T)))
     wp = np.mean(np.stack(per), axis=0)
     return C.record_probability(wp), wp
 
@@ -73,7 +84,13 @@ def main():
     ap.add_argument("--peer", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--beats", help="build_af_beats.py output (needed for models with the RR input)")
     a = ap.parse_args()
+    global BEATS
+    BEATS = pickle.load(open(a.beats, "rb")) if a.beats else None
+
+    def beats_of(src, rec):
+        return BEATS[src][rec] if BEATS else None
     torch.set_num_threads(a.threads)
     data = pickle.load(open(a.dataset, "rb"))
     peer = Peer(a.peer)
@@ -83,7 +100,7 @@ def main():
     c_y, c_p, c_dec, c_peer_p, c_peer_dec, c_fold = [], [], [], [], [], []
     for r in data["cinc2017"]:
         m, cal = folds[r["fold"]]
-        p, _ = ours_record(m, cal["temperature"], r["filtered"])
+        p, _ = ours_record(m, cal["temperature"], r["filtered"], beats_of("cinc2017", r["record"]))
         c_y.append(int(r["label"] == "A")); c_p.append(p); c_dec.append(int(p >= cal["threshold"])); c_fold.append(r["fold"])
         pp, pd = peer.record(r["peer100"])
         c_peer_p.append(pp); c_peer_dec.append(pd)
@@ -102,9 +119,10 @@ def main():
         st = C.window_starts(len(r["af100"]), hop=C.WIN)
         st = [s for s in st if s % C.WIN == 0]
         per = []
-        for x in r["filtered"]:
+        for li, x in enumerate(r["filtered"]):
             w = C.standardize(np.stack([x[s:s + C.WIN] for s in st]))
-            per.append(1 / (1 + np.exp(-logits_of(m, w) / cal["temperature"])))
+            b = beats_of("mitdb", r["record"])
+            per.append(1 / (1 + np.exp(-window_logits(m, w, b[li] if b else None, st) / cal["temperature"])))
         wp = np.mean(np.stack(per), axis=0)
         pw = peer.windows(r["peer100"])[:len(st)]
         for i, s in enumerate(st):
@@ -121,12 +139,12 @@ def main():
     final = load(f"{a.models}/final.pt"); fcal = json.load(open(f"{a.models}/final.json"))
     fa_final, fa_fold, fa_peer, probs = [], {k: 0 for k in range(5)}, [], {}
     for r in data["cinc2021"]:
-        p, _ = ours_record(final, fcal["temperature"], r["filtered"])
+        p, _ = ours_record(final, fcal["temperature"], r["filtered"], beats_of("cinc2021", r["record"]))
         probs[r["record"]] = round(p, 4)
         if p >= fcal["threshold"]:
             fa_final.append(r["record"])
         for k, (m, cal) in folds.items():
-            q, _ = ours_record(m, cal["temperature"], r["filtered"])
+            q, _ = ours_record(m, cal["temperature"], r["filtered"], beats_of("cinc2021", r["record"]))
             fa_fold[k] += int(q >= cal["threshold"])
         _, pd = peer.record(r["peer100"])
         if pd:

@@ -71,16 +71,62 @@ def main():
 
 
 
+SAMPLE_208 = os.path.join(HERE, "..", "..", "..", "SampleData", "ecg", "mitdb208_excerpt")
+
+
+def rr_fixtures():
+    """RR parity on real data: the SampleData MIT-BIH 208 excerpt (5 min, MLII, many PVCs; PyPI scipy), read
+    with wfdb-python and prepared as af_common.py does; the beats af_rr.py finds, the features of every window,
+    the first 16 windows; and a tiny untrained two-input model (signal + RR features) with onnxruntime's logits."""
+    import wfdb
+    import af_rr as R
+    from train_af2 import AFHybrid, export as export2
+    r = wfdb.rdrecord(SAMPLE_208)
+    x = C.filter_lead(r.p_signal[:, 0], r.fs).astype(np.float32)
+    beats = R.detect_beats(x)
+    w, st = C.windows(x)
+    feats = R.features_for_starts(beats, st)
+    np.save(f"{OUT}/rr_mitdb208_beats.npy", beats.astype(np.float32))
+    np.save(f"{OUT}/rr_mitdb208_features.npy", feats.astype(np.float32))
+    np.save(f"{OUT}/rr_mitdb208_windows16.npy", w[:16].astype(np.float32))
+    os.makedirs(f"{OUT}/tiny-rr", exist_ok=True)
+    torch.manual_seed(5)
+    m = AFHybrid(widths=(4, 4, 4, 4, 4, 4, 4), hidden=4)
+    with torch.no_grad():
+        for p_ in m.rr.parameters():
+            p_.mul_(3)
+    m.eval()
+    export2(m, f"{OUT}/tiny-rr/model.onnx")
+    sha = hashlib.sha256(open(f"{OUT}/tiny-rr/model.onnx", "rb").read()).hexdigest()
+    card = json.load(open(f"{OUT}/tiny/model.card.json"))
+    card.update({"name": "Tiny untrained AF test model with RR features", "weightsSHA256": sha,
+                 "io": af_card.io_section(temperature=0.5, threshold=0.5, rr=True)})
+    card["trainingData"]["description"] = "None: random initialisation (torch seed 5)."
+    json.dump(card, open(f"{OUT}/tiny-rr/model.card.json", "w"), indent=2, ensure_ascii=False)
+    s = ort.InferenceSession(f"{OUT}/tiny-rr/model.onnx", providers=["CPUExecutionProvider"])
+    np.save(f"{OUT}/tiny_rr_logits.npy", s.run(None, {"ecg": w[:16, None, :].astype(np.float32), "rr": feats[:16]})[0].astype(np.float32))
+    print("mitdb208 excerpt: beats", len(beats), "windows", len(st))
+
+
 def shipped_parity():
-    """onnxruntime's logits of the shipped Models/ecg-af model on the fixture windows (AFShippedModelTests)."""
+    """onnxruntime's logits of the shipped Models/ecg-af model (AFShippedModelTests): on the first 16 windows of
+    the MIT-BIH 208 excerpt with their RR features when the model takes them, else on the fixture windows."""
     path = os.path.join(HERE, "..", "..", "..", "Models", "ecg-af", "model.onnx")
-    wins = np.load(f"{OUT}/expected_windows.npy")
     s = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-    np.save(f"{OUT}/shipped_logits.npy", s.run(None, {"ecg": wins[:, None, :]})[0].astype(np.float32))
+    if len(s.get_inputs()) == 2:
+        w = np.load(f"{OUT}/rr_mitdb208_windows16.npy")
+        f = np.load(f"{OUT}/rr_mitdb208_features.npy")[:16]
+        out = s.run(None, {"ecg": w[:, None, :], "rr": f})[0]
+    else:
+        wins = np.load(f"{OUT}/expected_windows.npy")
+        out = s.run(None, {"ecg": wins[:, None, :]})[0]
+    np.save(f"{OUT}/shipped_logits.npy", out.astype(np.float32))
 
 
 if __name__ == "__main__":
     import sys
-    if "--shipped-only" not in sys.argv:
+    if "--shipped-only" not in sys.argv and "--rr-only" not in sys.argv:
         main()
+    if "--shipped-only" not in sys.argv:
+        rr_fixtures()
     shipped_parity()
