@@ -195,3 +195,10 @@ package.targets.append(contentsOf: [
                 dependencies: ["ECGScoring", "DetectorCatalog", "DetectorKit", "ECGFormats", "ECGSynth", "FindingsStore"]),
 ])
 package.targets.first { $0.name == "vigil" }?.dependencies.append("ECGScoring")
+
+// MARK: zlib (gzip-compressed NIfTI volumes, .nii.gz) for ImagingFormats
+package.targets.append(
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])])
+)
+package.targets.first { $0.name == "ImagingFormats" }?.dependencies.append("CZlib")
+
