@@ -202,3 +202,15 @@ package.targets.append(
 )
 package.targets.first { $0.name == "ImagingFormats" }?.dependencies.append("CZlib")
 
+// MARK: DICOMweb STOW-RS ingest (multipart/related parsing via MultipartKit, spool, series assembly,
+// worklist feeding). No HTTP server dependency: the service's `POST /dicomweb/studies` route calls it.
+package.dependencies.append(.package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"))
+package.targets.append(contentsOf: [
+    .target(
+        name: "DICOMWebIngest",
+        dependencies: ["DICOM", "ImagingFormats", "DetectorKit", "DetectorInputs", "FindingsStore", "BatchScoring",
+                       .product(name: "MultipartKit", package: "multipart-kit")]),
+    .testTarget(
+        name: "DICOMWebIngestTests",
+        dependencies: ["DICOMWebIngest", "DICOM", "DetectorKit", "DetectorInputs", "FindingsStore", "BatchScoring", "CTSynth"]),
+])
