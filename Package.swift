@@ -197,3 +197,22 @@ package.targets.append(contentsOf: [
 package.targets.first { $0.name == "vigil" }?.dependencies.append("ECGScoring")
 // Issue 12: the batch tests score records with the shipped ECG detectors (one analysis per record).
 package.targets.first { $0.name == "BatchScoringTests" }?.dependencies.append("DetectorCatalog")
+
+// MARK: zlib (gzip-compressed NIfTI volumes, .nii.gz) for ImagingFormats
+package.targets.append(
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])])
+)
+package.targets.first { $0.name == "ImagingFormats" }?.dependencies.append("CZlib")
+
+// MARK: DICOMweb STOW-RS ingest (multipart/related parsing via MultipartKit, spool, series assembly,
+// worklist feeding). No HTTP server dependency: the service's `POST /dicomweb/studies` route calls it.
+package.dependencies.append(.package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"))
+package.targets.append(contentsOf: [
+    .target(
+        name: "DICOMWebIngest",
+        dependencies: ["DICOM", "ImagingFormats", "DetectorKit", "DetectorInputs", "FindingsStore", "BatchScoring",
+                       .product(name: "MultipartKit", package: "multipart-kit")]),
+    .testTarget(
+        name: "DICOMWebIngestTests",
+        dependencies: ["DICOMWebIngest", "DICOM", "DetectorKit", "DetectorInputs", "FindingsStore", "BatchScoring", "CTSynth"]),
+])

@@ -6,6 +6,7 @@
 #   libpng-dev       16-bit grayscale PNG slices (CPNG / ImagingFormats)
 #   libopenjp2-7-dev JPEG 2000 pixel data in DICOM (COpenJPEG / ImagingFormats)
 #   libsqlite3-dev   SQLite for the findings store (GRDB / FindingsStore)
+#   zlib1g-dev       gzip for .nii.gz CT volumes (CZlib / ImagingFormats)
 #   --with-llm       also Tools/llm/setup.sh: llama-server and SmolLM2-135M for the explainer's end-to-end test
 #                    (built once, cached in /var/cache/vigil/llm; ~13 min of CPU the first time)
 set -euo pipefail
@@ -19,6 +20,8 @@ done
 packages=(libopenblas-dev pkg-config libssl-dev libpng-dev libopenjp2-7-dev libsqlite3-dev)
 # Validators the export tests run (Tests/DICOMSRTests): dcmtk (dsr2xml, dsrdump, storescu) and dicom3tools (dciodvfy).
 packages+=(dcmtk dicom3tools)
+# zlib for NIfTI .nii.gz volumes (Sources/CZlib).
+packages+=(zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

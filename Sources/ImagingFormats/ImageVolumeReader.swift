@@ -18,7 +18,9 @@ public enum ImageVolumeReader {
     /// Reads every volume found in `paths`, keeping what can be read.
     ///
     /// - Files: DICOM Part 10 files (by content, whatever their name) and `.json` PNG sidecars
-    ///   (`PNGSidecar`); a `.png` file is read through the sidecar `<name>.json` or `<name-without-.png>.json`.
+    ///   (`PNGSidecar`); a `.png` file is read through the sidecar `<name>.json` or `<name-without-.png>.json`;
+    ///   NIfTI-1/2 images by name (`.nii`, `.nii.gz`, `.hdr` of a pair) through ``NIfTIReader``, one volume
+    ///   per time point.
     /// - Folders: searched recursively; files that are neither DICOM nor a sidecar are skipped.
     /// DICOM images are grouped into series by Series Instance UID. Images without one (anonymisers blank
     /// it) are grouped as imaging tools do, by Frame of Reference UID + orientation + size + pixel spacing
@@ -32,6 +34,7 @@ public enum ImageVolumeReader {
         var dicomFiles: [URL] = []
         var folderFiles = Set<URL>()  // found by searching a folder: non-image DICOM objects there are skipped
         var sidecars: [URL] = []
+        var niftiFiles: [URL] = []
         for url in paths {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
@@ -46,13 +49,17 @@ public enum ImageVolumeReader {
                     if (try? f.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { found.append(f) }
                 }
                 for f in found.sorted(by: { $0.path < $1.path }) {
-                    if f.pathExtension.lowercased() == "json" {
+                    if NIfTIReader.isNIfTIPath(f) {
+                        niftiFiles.append(f)
+                    } else if f.pathExtension.lowercased() == "json" {
                         if isSidecar(f) { sidecars.append(f) }
                     } else if f.pathExtension.lowercased() != "png", looksLikeDICOM(f) {
                         dicomFiles.append(f)
                         folderFiles.insert(f)
                     }
                 }
+            } else if NIfTIReader.isNIfTIPath(url) {
+                niftiFiles.append(url)
             } else if url.pathExtension.lowercased() == "json" {
                 sidecars.append(url)
             } else if url.pathExtension.lowercased() == "png" {
@@ -69,6 +76,11 @@ public enum ImageVolumeReader {
         for s in sidecars where seen.insert(s.standardizedFileURL.path).inserted {
             do { result.volumes.append(try PNGVolume.read(sidecar: s)) } catch {
                 result.failures.append(ImageReadFailure(source: s.path, error: error))
+            }
+        }
+        for n in niftiFiles where seen.insert(n.standardizedFileURL.path).inserted {
+            do { result.volumes.append(contentsOf: try NIfTIReader.read(n).volumes) } catch {
+                result.failures.append(ImageReadFailure(source: n.path, error: error))
             }
         }
         let dicom = readDICOMAll(dicomFiles, skippingNonImages: folderFiles)
@@ -144,6 +156,13 @@ public enum ImageVolumeReader {
         let sp = p.pixelSpacing.map { String(format: "%.3f", $0) }.joined(separator: ",")
         let acq = p.acquisitionNumber.map(String.init) ?? "-"
         return "FoR=\(p.frameOfReferenceUID ?? "-")|ori=\(ori)|size=\(p.rows)x\(p.columns)|spacing=\(sp)|acq=\(acq)"
+    }
+
+    /// Decodes every image plane of one parsed DICOM file as a volume read would (pixels, rescale,
+    /// geometry) and returns how many planes (frames) it holds; used to check an instance on arrival.
+    /// - Throws: `DICOMError` or `ImagingError` naming the file and the defect.
+    public static func decodePlanes(_ file: DICOMFile) throws -> Int {
+        try CTSlices.planes(file).count
     }
 
     static func looksLikeDICOM(_ url: URL) -> Bool {

@@ -12,10 +12,10 @@ struct CTCommand: ParsableCommand {
 
     struct Convert: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read DICOM files/folders (or 16-bit PNG slices with a JSON sidecar) and write the volume in HU as .npy.",
+            abstract: "Read DICOM files/folders, NIfTI (.nii, .nii.gz) or 16-bit PNG slices with a JSON sidecar, and write the volume in HU as .npy.",
             discussion: "Writes float32 [slices, rows, columns] in Hounsfield units and prints spacing, orientation and series metadata as JSON (no patient names).")
 
-        @Argument(help: "DICOM files or folders, or PNG slices with their sidecar.") var paths: [String]
+        @Argument(help: "DICOM files or folders, NIfTI files (.nii, .nii.gz), or PNG slices with their sidecar.") var paths: [String]
         @Option(help: "Where to write the volume (.npy). With several series, _1, _2 … are added before the extension.") var output: String
 
         func validate() throws {

@@ -10,7 +10,7 @@ struct CTScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score", abstract: "Score CT studies with the pancreatic lesion scorer (overlay PNGs to --output).",
         discussion: """
-            Each folder argument is one study; files given directly (DICOM, or 16-bit PNG slices with their sidecar) \
+            Each folder argument is one study; files given directly (DICOM, NIfTI .nii/.nii.gz, or 16-bit PNG slices with their sidecar) \
             form one more study together. Models: MODELS/ct-pancreas-localizer and MODELS/ct-pancreas-lesion \
             (--models, default $VIGIL_MODELS or ./Models), or a hospital's own pair with --localizer and --lesion. \
             Overlays go to OUTPUT/study-<n>/ (slice-<index>.png per key slice, montage.png). --json prints \

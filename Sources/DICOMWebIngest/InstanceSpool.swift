@@ -1,0 +1,77 @@
+import Foundation
+
+/// Where received DICOM instances are kept until (and after) their study is scored: one folder per study,
+/// one sub-folder per series, one file per instance:
+/// `ROOT/<StudyInstanceUID>/<SeriesInstanceUID>/<SOPInstanceUID>.dcm`.
+///
+/// UIDs become path components only after ``isValidUID(_:)`` (digits and dots, ≤ 64 characters, PS3.5 §9.1),
+/// so no request can write outside the root. Files are written to a temporary name and renamed, so a
+/// reader never sees half an instance. A study folder holds a hidden `.vigil-listed` marker once it has
+/// been put on the worklist (``markListed(study:)``), so a restart knows which studies still wait.
+public struct InstanceSpool: Sendable {
+    /// The spool's root folder.
+    public let root: URL
+
+    /// Uses (and creates) `root`.
+    /// - Throws: when the folder cannot be created.
+    public init(root: URL) throws {
+        self.root = root
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    /// Whether `uid` is a DICOM UID: 1–64 characters, digits and dots, no empty component.
+    public static func isValidUID(_ uid: String) -> Bool {
+        guard (1...64).contains(uid.utf8.count) else { return false }
+        guard uid.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }) else { return false }
+        return !uid.hasPrefix(".") && !uid.hasSuffix(".") && !uid.contains("..")
+    }
+
+    /// The folder of a study.
+    public func studyFolder(_ study: String) -> URL { root.appendingPathComponent(study, isDirectory: true) }
+
+    /// The folder of a series.
+    public func seriesFolder(study: String, series: String) -> URL {
+        studyFolder(study).appendingPathComponent(series, isDirectory: true)
+    }
+
+    /// Writes one instance (replacing an earlier one with the same SOP Instance UID).
+    /// - Returns: the file written.
+    /// - Throws: when the UIDs are not valid or the file cannot be written.
+    @discardableResult
+    public func write(_ bytes: [UInt8], study: String, series: String, sop: String) throws -> URL {
+        guard Self.isValidUID(study), Self.isValidUID(series), Self.isValidUID(sop) else {
+            throw CocoaError(.fileWriteInvalidFileName)
+        }
+        let folder = seriesFolder(study: study, series: series)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let target = folder.appendingPathComponent("\(sop).dcm")
+        let temp = folder.appendingPathComponent(".\(sop).\(UUID().uuidString).part")
+        try Data(bytes).write(to: temp)
+        if FileManager.default.fileExists(atPath: target.path) {
+            _ = try FileManager.default.replaceItemAt(target, withItemAt: temp)
+        } else {
+            try FileManager.default.moveItem(at: temp, to: target)
+        }
+        return target
+    }
+
+    /// Marks a study as put on the worklist.
+    public func markListed(study: String) throws {
+        try Data().write(to: studyFolder(study).appendingPathComponent(".vigil-listed"))
+    }
+
+    /// Whether a study was put on the worklist.
+    public func isListed(study: String) -> Bool {
+        FileManager.default.fileExists(atPath: studyFolder(study).appendingPathComponent(".vigil-listed").path)
+    }
+
+    /// Studies in the spool not yet put on the worklist, with their series (to resume after a restart).
+    public func unlistedStudies() -> [(study: String, series: [String])] {
+        let fm = FileManager.default
+        guard let studies = try? fm.contentsOfDirectory(atPath: root.path) else { return [] }
+        return studies.sorted().filter { Self.isValidUID($0) && !isListed(study: $0) }.map { study in
+            let series = ((try? fm.contentsOfDirectory(atPath: studyFolder(study).path)) ?? []).filter(Self.isValidUID).sorted()
+            return (study, series)
+        }
+    }
+}
