@@ -249,3 +249,14 @@ package.targets.append(contentsOf: [
 package.targets.first { $0.name == "vigil" }?.dependencies.append(contentsOf: [
     "VigilService", .product(name: "Logging", package: "swift-log")])
 package.targets.first { $0.name == "FindingsStoreTests" }?.dependencies.append("ContentHash")
+
+// MARK: MCP server for the AI assistant (modelcontextprotocol/swift-sdk, stateless streamable HTTP; the service mounts it at POST /mcp)
+package.dependencies.append(.package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"))
+package.targets.append(contentsOf: [
+    .target(name: "VigilMCP",
+            dependencies: ["DetectorKit", "FindingsStore", "Explainer", "ExplainerStore",
+                           .product(name: "MCP", package: "swift-sdk")]),
+    .testTarget(name: "VigilMCPTests",
+                dependencies: ["VigilMCP", "DetectorKit", "DetectorCatalog", "FindingsStore", "ECGScoring", "ECGFormats",
+                               "Explainer", .product(name: "MCP", package: "swift-sdk")]),
+])
