@@ -225,7 +225,7 @@ package.dependencies.append(contentsOf: [
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-    .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+    // multipart-kit (WFDB uploads as multipart/form-data) is declared above with DICOMWebIngest.
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),  // already under Hummingbird
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),       // already under Hummingbird
 ])
