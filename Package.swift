@@ -197,3 +197,5 @@ package.targets.append(contentsOf: [
 package.targets.first { $0.name == "vigil" }?.dependencies.append("ECGScoring")
 // Issue 12: the batch tests score records with the shipped ECG detectors (one analysis per record).
 package.targets.first { $0.name == "BatchScoringTests" }?.dependencies.append("DetectorCatalog")
+// Issue 12 (vocabulary): the catalog test checks every code a shipped detector can emit against the knowledge base.
+package.targets.first { $0.name == "DetectorCatalogTests" }?.dependencies.append("Explainer")
