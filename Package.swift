@@ -260,3 +260,5 @@ package.targets.append(contentsOf: [
                 dependencies: ["VigilMCP", "DetectorKit", "DetectorCatalog", "FindingsStore", "ECGScoring", "ECGFormats",
                                "Explainer", .product(name: "MCP", package: "swift-sdk")]),
 ])
+// Issue 12 (vocabulary): the catalog test checks every code a shipped detector can emit against the knowledge base.
+package.targets.first { $0.name == "DetectorCatalogTests" }?.dependencies.append("Explainer")

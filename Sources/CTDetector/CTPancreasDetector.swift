@@ -9,16 +9,20 @@ import ImagingFormats
 /// their lesion regions, the lesion size estimate, and saliency overlays; or an abstention with the
 /// reason.
 ///
+/// Callers that know only the registry ask for the overlays with an artefact request, and get the
+/// study report (slice scores, timings, overlays, model cards) from its sink:
+///
 /// ```swift
-/// let detector = try CTPancreasDetector(models: CTModelPair(modelsDirectory: modelsURL),
-///                                       overlayDirectory: outputFolder)   // nil: render but do not write
-/// let report = try detector.score(try CTStudy.read(paths: [studyFolder]))
-/// print(report.outcome, report.overlays.map(\.fileName))
+/// let request = DetectionRequest(artefacts: ArtefactRequest(directory: outputFolder))
+/// let outcome = try await registry.detectors(for: .ctStudy)[0].analyze(study, request: request)
+/// let report = request.artefacts.sink?.items(of: CTStudyReport.self).first
+/// print(outcome, report?.overlays.map(\.fileName) ?? [])
 /// ```
 ///
 /// Everything model-specific (sizes, spacings, windows, thresholds, checks) comes from the two cards, so
-/// a hospital's own pair of models runs on the same code. The detector does not store anything; with
-/// an `overlayDirectory` it writes the overlay PNGs there and cites them as image evidence.
+/// a hospital's own pair of models runs on the same code. The detector does not store anything. Overlays
+/// are rendered only when asked for (an artefact request, or an `overlayDirectory`); written to a folder,
+/// they are cited as image evidence.
 public struct CTPancreasDetector: Detector {
     /// The input: a CT study.
     public typealias Input = CTStudy
@@ -31,13 +35,17 @@ public struct CTPancreasDetector: Detector {
                                                name: "Pancreatic lesion scorer (CT, two-stage)", inputKind: .ctStudy)
     /// The pipeline and its models.
     public let pipeline: CTPipeline
-    /// Where overlays are written (nil: rendered into the report only).
+    /// Where overlays are written when a call names no folder of its own (nil: none, unless a request asks).
     public let overlayDirectory: URL?
     /// How overlays are drawn.
     public let renderer: CTOverlayRenderer
 
     /// The lesion model's card: the model that makes the finding's probability.
     public var modelCard: ModelCard? { pipeline.models.lesion.card }
+    /// The lesion card's score label code.
+    public var findingCodes: Set<String>? { [pipeline.models.lesionSpec.scoreLabel.code] }
+    /// The cards of both models it runs: localiser, then lesion model.
+    public var modelCards: [ModelCard] { [pipeline.models.localizer.card, pipeline.models.lesion.card] }
 
     /// Creates the detector.
     public init(models: CTModelPair, overlayDirectory: URL? = nil, renderer: CTOverlayRenderer = CTOverlayRenderer(),
@@ -47,17 +55,35 @@ public struct CTPancreasDetector: Detector {
         self.renderer = renderer
     }
 
-    /// Analyses a study (the ``Detector`` entry point).
+    /// Analyses a study (the ``Detector`` entry point): overlays are rendered only when the detector has an
+    /// `overlayDirectory` (written there).
     public func analyze(_ study: CTStudy) async throws -> DetectorOutcome {
-        try score(study).outcome
+        try await analyze(study, request: DetectionRequest())
     }
 
-    /// Analyses a study and returns the outcome with the pipeline's numbers and the rendered overlays.
+    /// Analyses a study as `request` asks: overlays are rendered only when artefacts are asked for (or the
+    /// detector has an `overlayDirectory`), written to the request's folder (else `overlayDirectory`; neither:
+    /// kept in the report only), and the ``CTStudyReport`` goes to the request's sink.
+    public func analyze(_ study: CTStudy, request: DetectionRequest) async throws -> DetectorOutcome {
+        let artefacts = request.artefacts
+        let report = try score(study, render: artefacts.isRequested || overlayDirectory != nil,
+                               directory: artefacts.directory ?? overlayDirectory)
+        artefacts.sink?.put(report)
+        return report.outcome
+    }
+
+    /// Analyses a study and returns the outcome with the pipeline's numbers and the rendered overlays
+    /// (written to `overlayDirectory` when it is set).
     public func score(_ study: CTStudy) throws -> CTStudyReport {
+        try score(study, render: true, directory: overlayDirectory)
+    }
+
+    /// The study report; overlays rendered when `render`, and written to `directory` when it is given.
+    private func score(_ study: CTStudy, render: Bool, directory: URL?) throws -> CTStudyReport {
         let provenance = DetectorProvenance(descriptor: descriptor, modelCard: modelCard)
         func abstain(_ reason: AbstentionReason, _ message: String, _ details: [String: JSONValue] = [:]) throws -> CTStudyReport {
             CTStudyReport(outcome: .abstained(try Abstention(reason: reason, message: message, detector: provenance, details: details)),
-                          result: nil, overlays: [], checkSeconds: 0, renderSeconds: 0)
+                          result: nil, overlays: [], checkSeconds: 0, renderSeconds: 0, modelCards: modelCards)
         }
         guard !study.volumes.isEmpty else {
             return try abstain(.inputIncomplete, "Study \(study.label) holds no image series.")
@@ -101,15 +127,19 @@ public struct CTPancreasDetector: Detector {
                                ["slices": .number(Double(volume.slices))])
         }
         var renderSeconds = 0.0
-        var overlays = try timed(&renderSeconds) {
-            try renderer.render(result, volume: volume, spec: pipeline.models.lesionSpec, mirrored: !orientation.isIdentity)
+        var overlays: [CTOverlay] = []
+        if render {
+            overlays = try timed(&renderSeconds) {
+                try renderer.render(result, volume: volume, spec: pipeline.models.lesionSpec, mirrored: !orientation.isIdentity)
+            }
+            if let dir = directory {
+                overlays = try timed(&renderSeconds) { try write(overlays, to: dir) }
+            }
         }
-        if let dir = overlayDirectory {
-            overlays = try timed(&renderSeconds) { try write(overlays, to: dir) }
-        }
-        let finding = try makeFinding(result, orientation: orientation, overlays: overlays, provenance: provenance)
+        let finding = try makeFinding(result, orientation: orientation, overlays: overlays, written: render && directory != nil,
+                                      provenance: provenance)
         return CTStudyReport(outcome: .findings([finding]), result: result, overlays: overlays, checkSeconds: checkSeconds,
-                             renderSeconds: renderSeconds)
+                             renderSeconds: renderSeconds, modelCards: modelCards)
     }
 
     /// Writes the overlays under `dir` and returns them with their file names made absolute paths.
@@ -126,7 +156,7 @@ public struct CTPancreasDetector: Detector {
         }
     }
 
-    private func makeFinding(_ r: CTScoringResult, orientation: RadiologicalOrientation, overlays: [CTOverlay],
+    private func makeFinding(_ r: CTScoringResult, orientation: RadiologicalOrientation, overlays: [CTOverlay], written: Bool,
                              provenance: DetectorProvenance) throws -> Finding {
         let les = pipeline.models.lesionSpec
         var evidence: [Evidence] = []
@@ -145,7 +175,7 @@ public struct CTPancreasDetector: Detector {
                                    note: "position \(fmt(s.positionMM)) mm; slice score \(String(format: "%.3f", s.logit)); \(regionText)"))
         }
         if measurements.contains(where: { $0.name == "lesionLongestAxis" }) { evidence.append(.measurementRef(name: "lesionLongestAxis")) }
-        if overlayDirectory != nil {
+        if written {
             for o in overlays { evidence.append(.image(path: o.fileName, caption: o.caption)) }
         }
         let window = r.studyWindow
@@ -160,7 +190,8 @@ public struct CTPancreasDetector: Detector {
     }
 }
 
-/// What ``CTPancreasDetector/score(_:)`` returns: the outcome plus the numbers and pictures behind it.
+/// What ``CTPancreasDetector/score(_:)`` returns, and what ``CTPancreasDetector/analyze(_:request:)`` puts
+/// into the request's artefact sink: the outcome plus the numbers and pictures behind it.
 public struct CTStudyReport: Sendable {
     /// Findings or abstention.
     public let outcome: DetectorOutcome
@@ -172,4 +203,6 @@ public struct CTStudyReport: Sendable {
     public let checkSeconds: Double
     /// Seconds spent rendering (and writing) the overlays.
     public let renderSeconds: Double
+    /// The cards of the models that made it (localiser, lesion model).
+    public let modelCards: [ModelCard]
 }

@@ -80,6 +80,10 @@ public protocol Detector: Sendable {
     /// pictures or reads a shared analysis implements this one and lets ``analyze(_:)`` call it with
     /// `DetectionRequest()`.
     func analyze(_ input: Input, request: DetectionRequest) async throws -> DetectorOutcome
+    /// Every finding code this detector can emit (from its rules or its model card), so that a catalog can
+    /// check each has a knowledge entry and ``AnyDetector`` can refuse a finding with another code; nil:
+    /// not declared (the default, for test doubles; every shipped detector declares its codes).
+    var findingCodes: Set<String>? { get }
 }
 
 extension Detector {
@@ -87,6 +91,9 @@ extension Detector {
     public func analyze(_ input: Input, request: DetectionRequest) async throws -> DetectorOutcome {
         try await analyze(input)
     }
+
+    /// Not declared.
+    public var findingCodes: Set<String>? { nil }
 }
 
 /// A type-erased ``Detector``: what the registry holds, and what callers that do not know the input
@@ -109,6 +116,8 @@ public struct AnyDetector: Sendable {
     public let inputTypeKind: InputKind
     /// Its `Input` type's name, for messages.
     public let inputTypeName: String
+    /// The finding codes it can emit (``Detector/findingCodes``); nil when it does not declare them.
+    public let findingCodes: Set<String>?
     private let run: @Sendable (any DetectorInput, DetectionRequest) async throws -> DetectorOutcome
 
     /// Wraps `detector`.
@@ -117,6 +126,7 @@ public struct AnyDetector: Sendable {
         modelCard = detector.modelCard
         inputTypeKind = D.Input.kind
         inputTypeName = String(reflecting: D.Input.self)
+        findingCodes = detector.findingCodes
         let id = detector.descriptor.id
         run = { input, request in
             guard let typed = input as? D.Input else {
@@ -183,7 +193,14 @@ public struct AnyDetector: Sendable {
         }
         switch outcome {
         case let .findings(findings):
-            for (i, finding) in findings.enumerated() { try check(finding.detector, "finding \(i) (\(finding.code))") }
+            for (i, finding) in findings.enumerated() {
+                try check(finding.detector, "finding \(i) (\(finding.code))")
+                if let codes = findingCodes, !codes.contains(finding.code) {
+                    throw DetectorKitError.invalidOutcome(
+                        detectorID: descriptor.id,
+                        problem: "finding \(i) has code '\(finding.code)', which is not one of the codes it declares (\(codes.sorted().joined(separator: ", ")))")
+                }
+            }
         case let .abstained(abstention):
             try check(abstention.detector, "the abstention")
         }

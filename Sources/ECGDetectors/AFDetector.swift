@@ -28,6 +28,8 @@ public struct AFDetector: Detector {
     public let modelCard: ModelCard?
     /// What the card says about inputs and outputs.
     public let spec: AFModelSpec
+    /// The card's AF label code.
+    public var findingCodes: Set<String>? { [spec.label.code] }
     /// Where the card was read from.
     public let cardURL: URL
     private let session: InferenceSession

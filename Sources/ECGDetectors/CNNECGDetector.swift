@@ -39,6 +39,10 @@ public struct CNNECGDetector: Detector {
     public let descriptor: DetectorDescriptor
     /// The card of the weights it runs.
     public let modelCard: ModelCard?
+    /// The card's label codes, less the withheld ones.
+    public var findingCodes: Set<String>? {
+        Set(spec.outputs.flatMap { $0.labels.map(\.code) }).subtracting(spec.withheldLabels)
+    }
     /// What the card says about inputs and outputs.
     public let spec: CNNModelSpec
     /// Where the card was read from.

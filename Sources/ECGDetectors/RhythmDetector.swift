@@ -26,6 +26,8 @@ public struct RhythmDetector: Detector {
                                                inputKind: .ecg)
     /// Rule-based: no model card.
     public var modelCard: ModelCard? { nil }
+    /// The codes of its rules (``RhythmFindings/codes``).
+    public var findingCodes: Set<String>? { Set(RhythmFindings.codes) }
     /// The cut-offs.
     public let criteria: RhythmCriteria
     /// The analysis settings.

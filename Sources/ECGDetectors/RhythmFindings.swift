@@ -7,6 +7,10 @@ import Foundation
 /// (probability nil) and carry the measurements they rest on, with the machine's value as `reference`
 /// where the file has one.
 struct RhythmFindings {
+    /// Every code the rules emit (the string literals below; AnyDetector refuses any other).
+    static let codes = ["ecg.afib", "ecg.sinus_rhythm", "ecg.sinus_bradycardia", "ecg.sinus_tachycardia",
+                               "ecg.frequent_ventricular_ectopy", "ecg.wide_qrs", "ecg.long_qtc"]
+
     let analysis: ECGAnalysis
     let measurements: ECGIntervalMeasurements
     let criteria: RhythmCriteria

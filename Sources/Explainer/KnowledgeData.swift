@@ -96,7 +96,7 @@ enum KnowledgeData {
     },
     {
       "id": "ecg.afib",
-      "codes": ["ecg.afib", "ecg.cnn.afib"],
+      "codes": ["ecg.afib", "ecg.cnn.afib", "ecg.af.afib"],
       "kind": "finding",
       "normal": false,
       "urgentWhenPositive": false,

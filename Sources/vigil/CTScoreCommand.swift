@@ -1,12 +1,14 @@
 import ArgumentParser
 import CTDetector
+import DetectorCatalog
 import DetectorInputs
 import DetectorKit
 import Foundation
 
-/// `vigil ct score STUDY_DIR_OR_FILES...`: runs the pancreatic CT scorer and prints its finding table
-/// (or Vigil JSON), writing the overlay PNGs to an output folder.
-struct CTScoreCommand: ParsableCommand {
+/// `vigil ct score STUDY_DIR_OR_FILES...`: runs every registered CT detector (the pancreatic CT scorer)
+/// through the registry and prints its finding table (or Vigil JSON), asking for the overlay PNGs in an
+/// output folder.
+struct CTScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score", abstract: "Score CT studies with the pancreatic lesion scorer (overlay PNGs to --output).",
         discussion: """
@@ -48,9 +50,15 @@ struct CTScoreCommand: ParsableCommand {
         try ArgumentChecks.outputFolder(output, option: "--output")
     }
 
-    func run() throws {
+    func run() async throws {
         try compute.apply()
-        let pair = try loadModels()
+        var settings = DetectorSettings()
+        if let localizer, let lesion {
+            settings.ctModelFolders = (URL(fileURLWithPath: localizer), URL(fileURLWithPath: lesion))
+        }
+        let registry = try DetectorCatalog.registry(settings: settings, modelsDirectory: models.map { URL(fileURLWithPath: $0) })
+        let detectors = registry.detectors(for: .ctStudy)
+        guard !detectors.isEmpty else { throw ValidationError("no CT detector is registered (see the warning above)") }
         var studies: [[URL]] = []
         var loose: [URL] = []
         for path in paths {
@@ -74,13 +82,26 @@ struct CTScoreCommand: ParsableCommand {
                 failures += 1
                 continue
             }
-            let folder = outputRoot.appendingPathComponent("study-\(n + 1)")
-            let detector = CTPancreasDetector(models: pair, overlayDirectory: folder)
-            let report = try detector.score(study)
-            if json {
-                documents.append(Document(input: name, outcome: report.outcome, modelCards: [pair.localizer.card, pair.lesion.card]))
-            } else {
-                print(CTScoreTable.render(study: study, name: name, report: report))
+            for detector in detectors {
+                var folder = outputRoot.appendingPathComponent("study-\(n + 1)")
+                if detectors.count > 1 { folder.appendPathComponent(detector.id) }
+                let request = DetectionRequest(artefacts: ArtefactRequest(directory: folder))
+                let outcome = try await detector.analyze(study, request: request)
+                let report = request.artefacts.sink?.items(of: CTStudyReport.self).first
+                if json {
+                    documents.append(Document(input: name, outcome: outcome,
+                                              modelCards: report?.modelCards ?? detector.modelCard.map { [$0] } ?? []))
+                } else if let report {
+                    print(CTScoreTable.render(study: study, name: name, report: report))
+                } else {
+                    // A CT detector that reports no study report: its outcome in one line per finding.
+                    print("CT study \(name), \(detector.descriptor.name):")
+                    switch outcome {
+                    case let .abstained(a): print("  ABSTAINED  \(a.reason)\n  \(a.message)")
+                    case let .findings(fs):
+                        for f in fs { print("  \(f.label) [\(f.code)]  decision \(f.decision.rawValue.uppercased())") }
+                    }
+                }
             }
         }
         if json {
@@ -88,55 +109,5 @@ struct CTScoreCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         }
         if failures > 0 { throw ExitCode(1) }
-    }
-
-    private func loadModels() throws -> CTModelPair {
-        switch (localizer, lesion) {
-        case let (loc?, les?):
-            return try CTModelPair(localizerFolder: URL(fileURLWithPath: loc), lesionFolder: URL(fileURLWithPath: les))
-        case (nil, nil):
-            let dir = models.map { URL(fileURLWithPath: $0) } ?? ModelsDirectory.resolve()
-            return try CTModelPair(modelsDirectory: dir)
-        default:
-            throw ValidationError("give both --localizer and --lesion, or neither")
-        }
-    }
-}
-
-/// The human-readable table of one study's CT result.
-enum CTScoreTable {
-    static func render(study: CTStudy, name: String, report: CTStudyReport) -> String {
-        var lines = ["CT study \(name): \(study.volumes.count) series (" + study.volumes.map { "\($0.slices)x\($0.rows)x\($0.columns)" }.joined(separator: ", ") + ")"]
-        switch report.outcome {
-        case let .abstained(a):
-            lines.append("  ABSTAINED  \(a.reason)")
-            lines.append("  \(a.message)")
-            for (k, v) in a.details.sorted(by: { $0.key < $1.key }) { lines.append("    \(k): \(v)") }
-        case let .findings(findings):
-            for f in findings {
-                let p = f.probability.map { String(format: "%.3f", $0) } ?? "-"
-                let t = f.threshold.map { String(format: "%.3f", $0) } ?? "-"
-                lines.append("  \(f.label) [\(f.code)]  probability \(p)  threshold \(t)  decision \(f.decision.rawValue.uppercased())")
-                for m in f.measurements { lines.append("    \(m.name) = \(String(format: "%g", m.value)) \(m.unit)") }
-                for e in f.evidence {
-                    switch e {
-                    case let .slice(index, region, note):
-                        let box = region.map { " box x\($0.x) y\($0.y) \($0.width)x\($0.height) px" } ?? ""
-                        lines.append("    slice \(index)\(box): \(note ?? "")")
-                    case let .image(path, _): lines.append("    image \(path)")
-                    case let .text(text): lines.append("    note: \(text)")
-                    default: break
-                    }
-                }
-            }
-            if let r = report.result {
-                let scores = r.sliceScores.map { "\($0.index):\(String(format: "%.2f", $0.logit))" }.joined(separator: " ")
-                lines.append("  per-slice scores (index:score): \(scores)")
-                lines.append(String(format: "  time %.2f s (checks %.2f, preprocessing %.2f, localiser %.2f, lesion %.2f, saliency %.2f)",
-                                    report.checkSeconds + r.timings.total, report.checkSeconds, r.timings.preprocessing,
-                                    r.timings.localizer, r.timings.lesion, r.timings.saliency))
-            }
-        }
-        return lines.joined(separator: "\n")
     }
 }
