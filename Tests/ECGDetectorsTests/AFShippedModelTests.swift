@@ -25,13 +25,23 @@ struct AFShippedModelTests {
         #expect(detector.spec.label.predictiveValues?.prevalence == 0.1)
     }
 
-    @Test("the Swift runtime's logits match onnxruntime's within 1e-4 on the fixture windows")
+    @Test("the Swift runtime's logits match onnxruntime's within 1e-4 on the fixture windows (and their RR features)")
     func parity() throws {
         let detector = try AFDetector.shipped(modelsDirectory: CNNFixtures.repositoryRoot.appendingPathComponent("Models"))
-        let windows = try NPYFile.read(AFFixtures.dir.appendingPathComponent("expected_windows.npy"))
         let logits = try NPYFile.read(AFFixtures.dir.appendingPathComponent("shipped_logits.npy"))
-        let input = AFPreparedInput(leads: ["II", "V1"], skippedLeads: [:], windowStartsSeconds: [],
+        let input: AFPreparedInput
+        if detector.spec.rhythmFeaturesInputName != nil {
+            // 0.2.0 takes RR features: the first 16 windows of the real MIT-BIH 208 excerpt with af_rr.py's features.
+            let windows = try NPYFile.read(AFFixtures.dir.appendingPathComponent("rr_mitdb208_windows16.npy"))
+            let features = try NPYFile.read(AFFixtures.dir.appendingPathComponent("rr_mitdb208_features.npy"))
+            input = AFPreparedInput(leads: ["MLII"], skippedLeads: [:], windowStartsSeconds: [], samples: windows.storage,
+                                    lengthSamples: 1000, durationSeconds: 300,
+                                    rhythmFeatures: Array(features.storage[0..<(16 * AFRhythmFeatures.count)]))
+        } else {
+            let windows = try NPYFile.read(AFFixtures.dir.appendingPathComponent("expected_windows.npy"))
+            input = AFPreparedInput(leads: ["II", "V1"], skippedLeads: [:], windowStartsSeconds: [],
                                     samples: windows.storage, lengthSamples: 1000, durationSeconds: 25)
+        }
         let p = try detector.rowProbabilities(input)
         let t = detector.spec.label.temperature
         let want = logits.storage.map { CNNFixtures.sigmoid(Double($0) / t) }

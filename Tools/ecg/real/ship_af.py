@@ -22,7 +22,7 @@ PREVALENCE = 0.10
 def comparison(version, ours, peer, mo, mp, k):
     """The card's first limitation: where this version stands against the peer and the goal, in figures."""
     def rel(a, b, higher_better=True):
-        return "above" if (a > b if higher_better else a < b) else ("equal to" if a == b else "below")
+        return "better" if (a > b if higher_better else a < b) else ("equal" if a == b else "worse")
     goal = ours["f1"] >= 0.85 and k["ecg_af_false_af"] <= 1
     return (f"Version {version} against the peer (openvital 0.2.1 rhythm model), same records: CinC 2017 cross-validated AF F1 "
             f"{ours['f1']} vs {peer['f1']} ({rel(ours['f1'], peer['f1'])}), MIT-BIH window F1 {mo['f1']} vs {mp['f1']} "
@@ -125,6 +125,7 @@ def main():
         ],
         "limitations": [
             comparison(a.version, ours, peer, mo, mp, k),
+            *(["Frequent premature beats (atrial or ventricular, bigeminy, runs) make the RR intervals irregular without AF, and the RR features then push towards AF: on the 50 CinC 2021 12-leads version 0.2.0 raised " + str(k["ecg_af_false_af"]) + " false AF flags (" + ", ".join(k["ecg_af_false_af_records"]) + "), all on Ningbo records whose headers label premature atrial contractions and sinus tachycardia (SNOMED 284470004, 427084000; some also PVCs), where 0.1.0 (CNN only) raised 7; 12 leads share one rhythm, so averaging over leads does not help. The CNN's atrial-activity evidence does not outweigh the RR evidence there."] if rr else []),
             "Small training set: 300 CinC 2017 records (50 AF) and 44 MIT-BIH records (7 with AF, from 6 patients). The cross-validated figures have wide CIs; performance on other devices and populations is unknown.",
             "MIT-BIH comes from one hospital (Beth Israel, 1975-79 Holter); CinC 2017 from one device (AliveCor). The CinC 2021 12-lead check is negatives only: it says how often the model raises false AF on sinus 12-leads with ectopy, not how well it finds AF on 12-leads.",
             f"Predictive values are computed from the cross-validated CinC 2017 sensitivity and specificity at a stated prevalence of {PREVALENCE:.0%}, not measured at that prevalence.",
