@@ -206,7 +206,13 @@ package.targets.first { $0.name == "ImagingFormats" }?.dependencies.append("CZli
 
 // MARK: DICOMweb STOW-RS ingest (multipart/related parsing via MultipartKit, spool, series assembly,
 // worklist feeding). No HTTP server dependency: the service's `POST /dicomweb/studies` route calls it.
-package.dependencies.append(.package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"))
+// (Appended only when no other block of this manifest declares multipart-kit already: the service uses it too.)
+if !package.dependencies.contains(where: {
+    if case let .sourceControl(_, location, _) = $0.kind { return location.contains("vapor/multipart-kit") }
+    return false
+}) {
+    package.dependencies.append(.package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"))
+}
 package.targets.append(contentsOf: [
     .target(
         name: "DICOMWebIngest",
