@@ -116,6 +116,15 @@ import Testing
         defer { h.remove() }
         try await h.test { client in
             try await client.execute(uri: "/nope", method: .get) { r in #expect(r.isProblem(404)) }
+            // A method the path does not take: 405 with Allow (before any token check).
+            try await client.execute(uri: "/v1/ecg/score", method: .get) { r in
+                #expect(r.isProblem(405))
+                #expect(r.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/v1/inputs/7/findings", method: .delete) { r in
+                #expect(r.isProblem(405))
+                #expect(r.headers[.allow] == "GET")
+            }
             try await client.execute(uri: "/v1/inputs/abc/findings", method: .get, headers: h.headers(.reader)) { r in
                 #expect(r.isProblem(400))
             }
