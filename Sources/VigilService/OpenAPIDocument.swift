@@ -73,7 +73,7 @@ public enum OpenAPIDocument {
             "application/xml": { "schema": { "type": "string", "minLength": 1 } },
             "text/xml": { "schema": { "type": "string", "minLength": 1 } },
             "text/csv": { "schema": { "type": "string", "minLength": 1 } },
-            "multipart/form-data": { "schema": { "type": "object", "additionalProperties": { "type": "string", "contentMediaType": "application/octet-stream" } } }
+            "multipart/form-data": { "schema": { "type": "object", "minProperties": 1, "description": "Each part carries a filename in its Content-Disposition (r.hea, r.dat); parts without one are ignored.", "additionalProperties": { "type": "string", "contentMediaType": "application/octet-stream" } } }
           }
         },
         "responses": {
@@ -145,7 +145,7 @@ public enum OpenAPIDocument {
       "get": {
         "operationId": "getAudit", "summary": "The audit log, oldest first, a page at a time (role admin).",
         "parameters": [
-          { "name": "after", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0 } },
+          { "name": "after", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "maximum": 9223372036854775807 } },
           { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
         ],
         "responses": {
