@@ -206,3 +206,40 @@ package.targets.append(contentsOf: [
                 dependencies: ["VigilMCP", "DetectorKit", "DetectorCatalog", "FindingsStore", "ECGScoring", "ECGFormats",
                                "Explainer", .product(name: "MCP", package: "swift-sdk")]),
 ])
+// MARK: The HTTP service (`vigil serve`): routes over the same library calls as the CLI.
+// Hummingbird 2 (HTTP server + in-memory testing), swift-service-lifecycle (SIGTERM drains), swift-log (one line per
+// request), swift-prometheus (the /metrics text format), multipart-kit (WFDB uploads as multipart/form-data).
+package.dependencies.append(contentsOf: [
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),  // already under Hummingbird
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),       // already under Hummingbird
+])
+package.targets.append(contentsOf: [
+    .target(name: "VigilService",
+            dependencies: ["ECGScoring", "DetectorKit", "ECGFormats", "FindingsStore", "FHIRExport", "Explainer",
+                           "ExplainerStore", "ContentHash", "DICOM",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "MultipartKit", package: "multipart-kit"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "NIOCore", package: "swift-nio")]),
+    .testTarget(name: "VigilServiceTests",
+                dependencies: ["VigilService", "ECGScoring", "DetectorCatalog", "DetectorKit", "FindingsStore", "ECGSynth",
+                               "ECGFormats", "Explainer",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HummingbirdTesting", package: "hummingbird")]),
+])
+package.targets.first { $0.name == "vigil" }?.dependencies.append(contentsOf: [
+    "VigilService", .product(name: "Logging", package: "swift-log")])
+package.targets.first { $0.name == "FindingsStoreTests" }?.dependencies.append("ContentHash")
+
+// MARK: POST /mcp in the service: VigilService mounts VigilMCP (VigilServiceMount.mcp); vigil serve passes the mount
+package.targets.first { $0.name == "VigilService" }?.dependencies.append("VigilMCP")
+package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append("VigilMCP")
+package.targets.first { $0.name == "vigil" }?.dependencies.append("VigilMCP")

@@ -5,7 +5,7 @@ import GRDB
 /// `grdb_migrations`, so opening a file applies exactly the missing ones, in one transaction each.
 enum SQLiteSchema {
     /// Migration names in order; the last is the current schema.
-    static let migrationNames = ["v1-initial", "v2-input-source"]
+    static let migrationNames = ["v1-initial", "v2-input-source", "v3-service-access"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -14,6 +14,9 @@ enum SQLiteSchema {
         }
         migrator.registerMigration("v2-input-source") { db in
             try db.execute(sql: v2)
+        }
+        migrator.registerMigration("v3-service-access") { db in
+            try db.execute(sql: v3)
         }
         return migrator
     }
@@ -142,5 +145,30 @@ enum SQLiteSchema {
     /// NULL for inputs registered before this migration or without such metadata.
     static let v2 = """
         ALTER TABLE inputs ADD COLUMN source_metadata TEXT;
+        """
+
+    /// The HTTP service's access: bearer tokens (only their SHA-256 is kept, never the token) with one role
+    /// each, and the answers given under an `Idempotency-Key` (per token, the key kept as a SHA-256) so that a
+    /// retried request gets the same answer instead of a second record.
+    static let v3 = """
+        CREATE TABLE api_tokens (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            token_sha256 TEXT    NOT NULL UNIQUE CHECK (length(token_sha256) = 64),
+            role         TEXT    NOT NULL CHECK (role IN ('scorer', 'reader', 'assistant', 'admin')),
+            name         TEXT,
+            created_at   INTEGER NOT NULL,
+            revoked_at   INTEGER
+        );
+
+        CREATE TABLE idempotency_keys (
+            scope          TEXT    NOT NULL,
+            key_sha256     TEXT    NOT NULL CHECK (length(key_sha256) = 64),
+            request_sha256 TEXT    NOT NULL CHECK (length(request_sha256) = 64),
+            status         INTEGER NOT NULL,
+            content_type   TEXT    NOT NULL,
+            body           BLOB    NOT NULL,
+            created_at     INTEGER NOT NULL,
+            PRIMARY KEY (scope, key_sha256)
+        );
         """
 }

@@ -1,0 +1,139 @@
+import ContentHash
+import DetectorKit
+import Foundation
+import GRDB
+
+extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
+    // MARK: Tokens
+
+    /// See ``APITokenStore/createToken(role:name:)``. Appends a `token.create` audit entry (role, id; no secret).
+    public func createToken(role: APIRole, name: String?) async throws -> (secret: String, token: APIToken) {
+        let trimmed = name?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let trimmed {
+            guard !trimmed.isEmpty else { throw APITokenError.invalidName("must not be empty") }
+            guard trimmed.count <= 100 else { throw APITokenError.invalidName("at most 100 characters") }
+            guard !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+                throw APITokenError.invalidName("must not contain control characters")
+            }
+        }
+        let secret = Self.newTokenSecret()
+        let digest = SHA256Digest.hex(of: Data(secret.utf8))
+        let at = Millis.from(now())
+        let actor = self.actor
+        let id: Int64 = try await pool.write { db in
+            try db.execute(sql: "INSERT INTO api_tokens (token_sha256, role, name, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [digest, role.rawValue, trimmed, at])
+            let id = db.lastInsertedRowID
+            try Self.audit(db, at: at, actor: actor, action: "token.create", object: "token:\(id)",
+                           details: ["role": .string(role.rawValue)])
+            return id
+        }
+        return (secret, APIToken(id: id, role: role, name: trimmed, createdAt: Millis.date(at), revokedAt: nil))
+    }
+
+    /// See ``APITokenStore/token(secret:)``.
+    public func token(secret: String) async throws -> APIToken? {
+        let digest = SHA256Digest.hex(of: Data(secret.utf8))
+        return try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM api_tokens WHERE token_sha256 = ?", arguments: [digest])
+                .map(Self.tokenFromRow)
+        }
+    }
+
+    /// See ``APITokenStore/tokens()``.
+    public func tokens() async throws -> [APIToken] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM api_tokens ORDER BY id").map(Self.tokenFromRow)
+        }
+    }
+
+    /// See ``APITokenStore/revokeToken(id:)``. Appends a `token.revoke` audit entry the first time.
+    public func revokeToken(id: Int64) async throws -> APIToken {
+        let at = Millis.from(now())
+        let actor = self.actor
+        return try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_tokens WHERE id = ?", arguments: [id]) else {
+                throw APITokenError.unknownToken(id)
+            }
+            let token = try Self.tokenFromRow(row)
+            if token.revokedAt != nil { return token }
+            try db.execute(sql: "UPDATE api_tokens SET revoked_at = ? WHERE id = ?", arguments: [at, id])
+            try Self.audit(db, at: at, actor: actor, action: "token.revoke", object: "token:\(id)", details: [:])
+            return APIToken(id: token.id, role: token.role, name: token.name, createdAt: token.createdAt,
+                            revokedAt: Millis.date(at))
+        }
+    }
+
+    /// `vigil_` + 43 base64url characters of 32 bytes from the system's secure generator.
+    static func newTokenSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let b64 = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return "vigil_" + b64
+    }
+
+    static func tokenFromRow(_ row: Row) throws -> APIToken {
+        let id: Int64 = row["id"]
+        let roleText: String = row["role"]
+        guard let role = APIRole(rawValue: roleText) else {
+            throw FindingsStoreError.corruptRow(table: "api_tokens", id: id, problem: "unknown role")
+        }
+        let revoked: Int64? = row["revoked_at"]
+        return APIToken(id: id, role: role, name: row["name"], createdAt: Millis.date(row["created_at"]),
+                        revokedAt: revoked.map(Millis.date))
+    }
+
+    // MARK: Idempotency keys
+
+    /// See ``IdempotencyStore/idempotentResponse(scope:key:)``.
+    public func idempotentResponse(scope: String, key: String) async throws -> IdempotentResponse? {
+        let keyDigest = SHA256Digest.hex(of: Data(key.utf8))
+        return try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key_sha256 = ?",
+                             arguments: [scope, keyDigest]).map(Self.idempotentFromRow)
+        }
+    }
+
+    /// See ``IdempotencyStore/keepIdempotentResponse(_:scope:key:)``.
+    public func keepIdempotentResponse(_ response: IdempotentResponse, scope: String, key: String) async throws
+        -> IdempotentResponse
+    {
+        let keyDigest = SHA256Digest.hex(of: Data(key.utf8))
+        let request = try Self.checkedSHA256(response.requestSHA256, field: "requestSHA256")
+        let at = Millis.from(now())
+        return try await pool.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO idempotency_keys (scope, key_sha256, request_sha256, status, content_type, body, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [scope, keyDigest, request, response.status, response.contentType, response.body, at])
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key_sha256 = ?",
+                                       arguments: [scope, keyDigest])
+            return row.map(Self.idempotentFromRow) ?? response
+        }
+    }
+
+    static func idempotentFromRow(_ row: Row) -> IdempotentResponse {
+        IdempotentResponse(requestSHA256: row["request_sha256"], status: row["status"], contentType: row["content_type"],
+                           body: row["body"])
+    }
+
+    // MARK: Audit pages
+
+    /// See ``PagedAuditLog/auditLog(after:limit:)``.
+    public func auditLog(after: Int64?, limit: Int) async throws -> [AuditEntry] {
+        guard limit > 0 else { throw FindingsStoreError.invalidValue(field: "limit", problem: "must be at least 1") }
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
+                                        arguments: [after ?? 0, limit])
+            return try rows.map { row in
+                let id: Int64 = row["id"]
+                let text: String = row["details"]
+                let details = try Self.decode([String: JSONValue].self, text, table: "audit_log", id: id)
+                return AuditEntry(id: id, at: Millis.date(row["at"]), actor: row["actor"], action: row["action"],
+                                  object: row["object"], details: details)
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+// The HTTP service's access data: bearer tokens with roles, answers kept under an Idempotency-Key, and the
+// audit log read a page at a time. Separate protocols (not new FindingsStore requirements) so that other
+// FindingsStore implementations keep compiling; SQLiteFindingsStore implements all three.
+
+/// What a bearer token may do on the HTTP service.
+public enum APIRole: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Submits ECGs to be scored (and stored).
+    case scorer
+    /// Reads stored findings, FHIR bundles and explanations.
+    case reader
+    /// An AI assistant: asks for explanations, sees only patient-safe fields.
+    case assistant
+    /// Reads the audit log.
+    case admin
+}
+
+/// A stored API token (the token itself is never stored, only its SHA-256).
+public struct APIToken: Sendable, Hashable, Codable {
+    /// The token's id: what audit entries name (`token:ID`).
+    public let id: Int64
+    /// Its role.
+    public let role: APIRole
+    /// A label given at creation (what the token is for, never a person's data), if any.
+    public let name: String?
+    /// When it was created.
+    public let createdAt: Date
+    /// When it was revoked; nil while it is valid.
+    public let revokedAt: Date?
+
+    /// The actor that audit entries name for requests made with this token.
+    public var auditActor: String { "token:\(id)" }
+}
+
+/// Why a token operation was refused.
+public enum APITokenError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
+    /// No token has this id.
+    case unknownToken(Int64)
+    /// The name is not acceptable (reason).
+    case invalidName(String)
+
+    /// One line, safe to log.
+    public var description: String {
+        switch self {
+        case .unknownToken(let id): "no API token #\(id)"
+        case .invalidName(let reason): "token name: \(reason)"
+        }
+    }
+
+    /// Same as ``description``.
+    public var errorDescription: String? { description }
+}
+
+/// Bearer tokens of the HTTP service.
+public protocol APITokenStore: Sendable {
+    /// Creates a token with a fresh random secret (256 bits, `vigil_` + base64url) and stores its SHA-256.
+    /// - Returns: the secret (shown once, never stored) and the stored token.
+    func createToken(role: APIRole, name: String?) async throws -> (secret: String, token: APIToken)
+    /// The token whose secret this is (revoked ones included, with ``APIToken/revokedAt``), or nil.
+    func token(secret: String) async throws -> APIToken?
+    /// Every token, oldest first.
+    func tokens() async throws -> [APIToken]
+    /// Revokes a token (revoking it again keeps the first revocation time).
+    /// - Throws: ``APITokenError/unknownToken(_:)``.
+    func revokeToken(id: Int64) async throws -> APIToken
+}
+
+/// An answer kept under an `Idempotency-Key`.
+public struct IdempotentResponse: Sendable, Hashable {
+    /// SHA-256 (hex) of the request it answered (method, route, content type and body).
+    public var requestSHA256: String
+    /// HTTP status code.
+    public var status: Int
+    /// Its Content-Type.
+    public var contentType: String
+    /// Its body.
+    public var body: Data
+
+    /// Creates an answer.
+    public init(requestSHA256: String, status: Int, contentType: String, body: Data) {
+        self.requestSHA256 = requestSHA256
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+/// Answers kept under idempotency keys, per scope (the token that sent them).
+public protocol IdempotencyStore: Sendable {
+    /// The answer kept for `key` in `scope`, or nil.
+    func idempotentResponse(scope: String, key: String) async throws -> IdempotentResponse?
+    /// Keeps `response` for `key` in `scope` unless one is kept already; returns the one that is kept.
+    func keepIdempotentResponse(_ response: IdempotentResponse, scope: String, key: String) async throws
+        -> IdempotentResponse
+}
+
+/// The audit log a page at a time.
+public protocol PagedAuditLog: Sendable {
+    /// Up to `limit` entries with an id greater than `after` (nil: from the first), oldest first.
+    func auditLog(after: Int64?, limit: Int) async throws -> [AuditEntry]
+}

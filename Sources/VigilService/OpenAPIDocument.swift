@@ -1,0 +1,208 @@
+import Foundation
+
+/// The service's contract: a hand-written OpenAPI 3.1 document, served at `GET /openapi.json`. The tests
+/// check that its paths and methods are exactly the router's (both directions).
+public enum OpenAPIDocument {
+    /// The document as JSON bytes.
+    public static var data: Data { Data(text.utf8) }
+
+    /// The document.
+    public static let text = #"""
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Vigil",
+    "version": "1.0.0",
+    "summary": "Disease-detection specialist models: ECG scoring, stored findings, FHIR, explanations, audit.",
+    "description": "Research software; models trained on synthetic data say so in their model cards; no output is a diagnosis. Every 4xx/5xx answer is an RFC 7807 problem (application/problem+json). Routes under /v1 need `Authorization: Bearer <token>` (made with `vigil token create`); each says which roles it allows."
+  },
+  "servers": [{ "url": "http://127.0.0.1:8080" }],
+  "security": [{ "bearer": [] }],
+  "paths": {
+    "/healthz": {
+      "get": {
+        "operationId": "healthz", "summary": "Liveness.", "security": [],
+        "responses": { "200": { "description": "The process answers.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Status" } } } } }
+      }
+    },
+    "/readyz": {
+      "get": {
+        "operationId": "readyz", "summary": "Readiness: ECG detectors loaded and the store readable.", "security": [],
+        "responses": {
+          "200": { "description": "Ready.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Ready" } } } },
+          "503": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "metrics", "summary": "Prometheus text: requests and latency by route and status, inferences and abstentions per detector, scoring in flight and queued.", "security": [],
+        "responses": { "200": { "description": "Prometheus exposition format 0.0.4.", "content": { "text/plain": { "schema": { "type": "string" } } } } }
+      }
+    },
+    "/openapi.json": {
+      "get": {
+        "operationId": "openapi", "summary": "This document.", "security": [],
+        "responses": { "200": { "description": "OpenAPI 3.1.", "content": { "application/json": { "schema": { "type": "object" } } } } }
+      }
+    },
+    "/v1/detectors": {
+      "get": {
+        "operationId": "listDetectors", "summary": "Detectors and their model cards (any role).",
+        "responses": {
+          "200": { "description": "The registry.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Detectors" } } } },
+          "401": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
+    "/v1/ecg/score": {
+      "post": {
+        "operationId": "scoreECG",
+        "summary": "Score one ECG record with every ECG detector (role scorer).",
+        "description": "The body is one ECG file with its media type, or multipart/form-data with the files of one WFDB record (.hea and its signal files, each part with a filename). The answer is the findings document of `vigil ecg score --json`, with inputId when stored. With an Idempotency-Key, the same key and request answer the kept answer (header Idempotent-Replayed: true) and never store a second record; the same key with another request answers 422. The body limit answers 413 before anything is read; a full scoring queue answers 429 with Retry-After.",
+        "parameters": [
+          { "name": "store", "in": "query", "required": false, "description": "Store the result (answer carries inputId).", "schema": { "type": "string", "enum": ["true", "false"] } },
+          { "name": "rate", "in": "query", "required": false, "description": "Sampling rate in Hz for CSV files that do not state it.", "schema": { "type": "number", "exclusiveMinimum": 0, "maximum": 100000 } },
+          { "name": "units", "in": "query", "required": false, "description": "Units of CSV values.", "schema": { "type": "string", "enum": ["mV", "uV"] } },
+          { "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$" } }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/dicom": { "schema": { "type": "string", "contentMediaType": "application/dicom" } },
+            "application/xml": { "schema": { "type": "string" } },
+            "text/xml": { "schema": { "type": "string" } },
+            "text/csv": { "schema": { "type": "string" } },
+            "multipart/form-data": { "schema": { "type": "object", "additionalProperties": { "type": "string", "contentMediaType": "application/octet-stream" } } }
+          }
+        },
+        "responses": {
+          "200": { "description": "The findings document.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ScoreDocument" } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "409": { "$ref": "#/components/responses/Problem" },
+          "413": { "$ref": "#/components/responses/Problem" },
+          "415": { "$ref": "#/components/responses/Problem" },
+          "422": { "$ref": "#/components/responses/Problem" },
+          "429": { "$ref": "#/components/responses/Problem" },
+          "503": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
+    "/v1/inputs/{id}/findings": {
+      "get": {
+        "operationId": "getFindings", "summary": "An input's stored outcomes (role reader); the read is audited.",
+        "parameters": [{ "$ref": "#/components/parameters/InputId" }],
+        "responses": {
+          "200": { "description": "Stored outcomes.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/StoredFindings" } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "404": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
+    "/v1/inputs/{id}/fhir": {
+      "get": {
+        "operationId": "getFHIR", "summary": "An input's results as a FHIR R4 Bundle (role reader); the read is audited.",
+        "parameters": [{ "$ref": "#/components/parameters/InputId" }],
+        "responses": {
+          "200": { "description": "FHIR R4 Bundle (collection).", "content": { "application/fhir+json": { "schema": { "type": "object", "required": ["resourceType", "type", "entry"], "properties": { "resourceType": { "const": "Bundle" }, "type": { "const": "collection" }, "entry": { "type": "array" } } } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "404": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
+    "/v1/explain": {
+      "post": {
+        "operationId": "explain", "summary": "Explain an input's stored findings, claim-checked (roles assistant, reader); the assistant role gets only patient-safe fields. The request is audited.",
+        "requestBody": {
+          "required": true,
+          "content": { "application/json": { "schema": {
+            "type": "object", "additionalProperties": false, "required": ["inputId", "audience"],
+            "properties": {
+              "inputId": { "type": "integer", "minimum": 1 },
+              "audience": { "type": "string", "enum": ["patient", "clinician"] },
+              "question": { "type": ["string", "null"], "minLength": 1, "maxLength": 2000 }
+            } } } }
+        },
+        "responses": {
+          "200": { "description": "The explanation (readers: the full Explanation JSON of docs/explanations.md; assistants: its patient-safe fields).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Explanation" } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "404": { "$ref": "#/components/responses/Problem" },
+          "413": { "$ref": "#/components/responses/Problem" },
+          "415": { "$ref": "#/components/responses/Problem" },
+          "422": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
+    "/v1/audit": {
+      "get": {
+        "operationId": "getAudit", "summary": "The audit log, oldest first, a page at a time (role admin).",
+        "parameters": [
+          { "name": "after", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0 } },
+          { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
+        ],
+        "responses": {
+          "200": { "description": "A page.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuditPage" } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "A token made with `vigil token create --role scorer|reader|assistant|admin`." } },
+    "parameters": {
+      "InputId": { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } }
+    },
+    "responses": {
+      "Problem": { "description": "RFC 7807 problem.", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
+    },
+    "schemas": {
+      "Problem": {
+        "type": "object", "required": ["type", "title", "status", "detail"],
+        "properties": { "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" }, "detail": { "type": "string" } }
+      },
+      "Status": { "type": "object", "required": ["status"], "properties": { "status": { "type": "string" } } },
+      "Ready": {
+        "type": "object", "required": ["status", "detectors", "notes"],
+        "properties": { "status": { "const": "ready" }, "detectors": { "type": "array", "items": { "type": "string" } }, "notes": { "type": "array", "items": { "type": "string" } } }
+      },
+      "Detectors": {
+        "type": "object", "required": ["detectors"],
+        "properties": { "detectors": { "type": "array", "items": {
+          "type": "object", "required": ["id", "version", "name", "inputKind"],
+          "properties": { "id": { "type": "string" }, "version": { "type": "string" }, "name": { "type": "string" }, "inputKind": { "type": "string" }, "modelCard": { "type": "object" } } } } }
+      },
+      "Outcome": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["findings", "abstained"] }, "findings": { "type": "array" }, "abstention": { "type": "object" } } },
+      "ScoreDocument": {
+        "type": "object", "required": ["input", "outcomes", "modelCards"],
+        "properties": { "input": { "type": "string" }, "outcomes": { "type": "array", "items": { "$ref": "#/components/schemas/Outcome" } }, "modelCards": { "type": "array" }, "inputId": { "type": "integer" } }
+      },
+      "StoredFindings": {
+        "type": "object", "required": ["inputId", "input", "kind", "outcomes", "errors", "modelCards"],
+        "properties": { "inputId": { "type": "integer" }, "input": { "type": "string" }, "kind": { "type": "string" }, "outcomes": { "type": "array", "items": { "$ref": "#/components/schemas/Outcome" } }, "errors": { "type": "integer" }, "modelCards": { "type": "array" } }
+      },
+      "Explanation": {
+        "type": "object", "required": ["audience", "text", "claims", "doesNotMean", "nextSteps", "modelLimits", "sources", "backend"],
+        "properties": { "audience": { "type": "string" }, "text": { "type": "string" }, "claims": { "type": "array" }, "doesNotMean": { "type": "array" }, "nextSteps": { "type": "array" }, "modelLimits": { "type": "array" }, "sources": { "type": "array" }, "backend": { "type": ["string", "object"] }, "audit": { "type": "object" } }
+      },
+      "AuditPage": {
+        "type": "object", "required": ["entries"],
+        "properties": {
+          "entries": { "type": "array", "items": { "type": "object", "required": ["id", "at", "actor", "action", "object", "details"], "properties": { "id": { "type": "integer" }, "at": { "type": "string" }, "actor": { "type": "string" }, "action": { "type": "string" }, "object": { "type": "string" }, "details": { "type": "object" } } } },
+          "next": { "type": ["string", "null"] }
+        }
+      }
+    }
+  }
+}
+"""#
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import DetectorCatalog
+import Explainer
+import FindingsStore
+import Foundation
+import Logging
+import VigilMCP
+import VigilService
+
+/// `vigil serve`: the HTTP service (routes in docs/service.md, contract at /openapi.json).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP service (loopback by default; SIGTERM drains in-flight requests).",
+        discussion: """
+            Make tokens with `vigil token create --db PATH --role ROLE`. One log line per request (method, route \
+            pattern, status, milliseconds; no ids, tokens or patient data) goes to standard error, and \
+            "listening on http://HOST:PORT" once the port is bound (--port 0 picks a free one).
+            """)
+
+    @Option(help: "The findings store (SQLite file; created if absent).") var db: String
+    @Option(help: "Address to bind. Default loopback; binding another address exposes the service.") var host = "127.0.0.1"
+    @Option(help: "Port (0: any free port).") var port = 8080
+    @Option(help: "Models folder (default: ./Models or VIGIL_MODELS).") var models: String?
+    @Option(help: "Mains frequency to notch in the ECG measurement pipeline (50 or 60 Hz).") var mains: Double?
+    @Option(name: .customLong("scoring-slots"), help: "ECG scorings that run at once.") var scoringSlots = 2
+    @Option(name: .customLong("scoring-queue"), help: "ECG scorings that may wait; one more answers 429.") var scoringQueue = 8
+    @Option(name: .customLong("max-upload-mib"), help: "Largest ECG upload in MiB (413 above).") var maxUploadMiB = 32
+    @Option(name: .customLong("explain-backend"), help: "template, or openai (VIGIL_OPENAI_* settings).") var explainBackend = "template"
+    @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        if let mains, mains != 50 && mains != 60 { throw ValidationError("--mains must be 50 or 60") }
+        guard scoringSlots >= 1 else { throw ValidationError("--scoring-slots must be at least 1") }
+        guard scoringQueue >= 0 else { throw ValidationError("--scoring-queue must be at least 0") }
+        guard (1...1024).contains(maxUploadMiB) else { throw ValidationError("--max-upload-mib must be 1 to 1024") }
+        guard BackendKind(rawValue: explainBackend) != nil else { throw ValidationError("--explain-backend must be template or openai") }
+    }
+
+    func run() async throws {
+        try compute.apply()
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "vigil")
+        logger.logLevel = .info
+        let store = try SQLiteFindingsStore(path: db, actor: "service")
+        let settings = DetectorSettings(ecgMainsHz: mains)
+        var notes: [String] = []
+        let registry = try DetectorCatalog.registry(settings: settings, modelsDirectory: models.map { URL(fileURLWithPath: $0) },
+                                                    warn: { line in
+                                                        printError("warning: \(line)")
+                                                        // Readiness is unauthenticated: no server paths in it.
+                                                        notes.append(String(line.prefix { $0 != ":" }))
+                                                    })
+        var options = VigilServiceOptions()
+        options.scoringSlots = scoringSlots
+        options.scoringQueue = scoringQueue
+        options.maxECGBodyBytes = maxUploadMiB << 20
+        options.explainBackend = BackendKind(rawValue: explainBackend)!
+        options.openAI = OpenAIConfiguration.fromEnvironment()
+        // POST /mcp (role assistant): the MCP server over the same store, registry and explanation backend.
+        let mcp = VigilMCPEndpoint(context: VigilMCPContext(registry: registry, store: store, backend: options.explainBackend,
+                                                            openAI: options.openAI, log: { printError("mcp: \($0)") }),
+                                   hostCheck: ["127.0.0.1", "localhost", "::1"].contains(host) ? .loopback : .disabled)
+        let api = VigilAPI(store: store, registry: registry, runSettings: settings.runSettings, options: options, notes: notes,
+                           mounts: [.mcp(mcp)])
+        let shownHost = host
+        try await api.serve(host: host, port: port, logger: logger, onRunning: { bound in
+            printError("vigil serve: listening on http://\(shownHost):\(bound)")
+        })
+        printError("vigil serve: stopped")
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import DetectorKit
+import FindingsStore
+import Foundation
+
+/// `vigil token create|list|revoke`: bearer tokens of `vigil serve`. Only a token's SHA-256 is stored; the
+/// token itself is printed once, alone on standard output, by `create`.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Create, list and revoke the service's bearer tokens.",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create",
+            abstract: "Create a token; prints it alone on standard output, once (only its SHA-256 is stored).",
+            discussion: "Roles: scorer (POST /v1/ecg/score), reader (findings, FHIR, explanations), assistant (explanations, patient-safe fields only), admin (audit log).")
+        @Option(help: "The findings store (created if absent).") var db: String
+        @Option(help: "scorer, reader, assistant or admin.") var role: String
+        @Option(help: "What the token is for (a system's name; no person's data).") var name: String?
+
+        func validate() throws {
+            guard APIRole(rawValue: role) != nil else {
+                throw ValidationError("--role must be one of \(APIRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let store = try SQLiteFindingsStore(path: db, actor: "cli")
+            let (secret, token) = try await store.createToken(role: APIRole(rawValue: role)!, name: name)
+            print(secret)
+            printError("token #\(token.id) (\(token.role.rawValue)) created; it is not shown again")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List tokens (never the tokens themselves).")
+        @Option(help: "The findings store.") var db: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db): no such findings store") }
+            let tokens = try await SQLiteFindingsStore(path: db, actor: "cli").tokens()
+            if json {
+                print(String(decoding: try VigilJSON.encode(tokens, pretty: true), as: UTF8.self))
+                return
+            }
+            let f = ISO8601DateFormatter()
+            print("id\trole\tcreated\trevoked\tname")
+            for t in tokens {
+                print("\(t.id)\t\(t.role.rawValue)\t\(f.string(from: t.createdAt))\t\(t.revokedAt.map(f.string(from:)) ?? "-")\t\(t.name ?? "")")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token by its id (as `vigil token list` shows it).")
+        @Option(help: "The findings store.") var db: String
+        @Argument(help: "The token's id.") var id: Int64
+
+        func run() async throws {
+            guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db): no such findings store") }
+            let token = try await SQLiteFindingsStore(path: db, actor: "cli").revokeToken(id: id)
+            printError("token #\(token.id) revoked")
+        }
+    }
+}

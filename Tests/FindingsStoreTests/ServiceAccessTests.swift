@@ -1,0 +1,93 @@
+import ContentHash
+import Foundation
+import Testing
+@testable import FindingsStore
+
+/// API tokens, idempotency keys and audit pages of the SQLite store (migration v3-service-access).
+@Suite struct ServiceAccessTests {
+    @Test func tokenSecretIsNotStoredOnlyItsDigest() async throws {
+        let db = try TempDatabase()
+        defer { db.remove() }
+        let store = try SQLiteFindingsStore(path: db.path, actor: "admin-cli")
+        let (secret, token) = try await store.createToken(role: .scorer, name: "cardiology system")
+        #expect(secret.hasPrefix("vigil_"))
+        #expect(secret.count == 6 + 43)
+        #expect(token.role == .scorer && token.name == "cardiology system" && token.revokedAt == nil)
+        #expect(try await store.token(secret: secret) == token)
+        #expect(try await store.token(secret: secret + "x") == nil)
+        // The file holds the digest and never the secret.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: db.path))
+        let wal = (try? Data(contentsOf: URL(fileURLWithPath: db.path + "-wal"))) ?? Data()
+        #expect(bytes.range(of: Data(secret.utf8)) == nil && wal.range(of: Data(secret.utf8)) == nil)
+        let digest = SHA256Digest.hex(of: Data(secret.utf8))
+        #expect(bytes.range(of: Data(digest.utf8)) != nil || wal.range(of: Data(digest.utf8)) != nil)
+        // Creation is audited without the secret.
+        let audit = try await store.auditLog(object: "token:\(token.id)")
+        #expect(audit.map(\.action) == ["token.create"])
+        #expect(audit[0].actor == "admin-cli")
+        #expect(!"\(audit[0].details)".contains(secret))
+    }
+
+    @Test func secretsAreDistinctAndRevocationIsKept() async throws {
+        let db = try TempDatabase()
+        defer { db.remove() }
+        let store = try SQLiteFindingsStore(path: db.path, actor: "cli")
+        let a = try await store.createToken(role: .reader, name: nil)
+        let b = try await store.createToken(role: .admin, name: "ops")
+        #expect(a.secret != b.secret)
+        #expect(try await store.tokens().map(\.id) == [a.token.id, b.token.id])
+        let revoked = try await store.revokeToken(id: a.token.id)
+        #expect(revoked.revokedAt != nil)
+        let again = try await store.revokeToken(id: a.token.id)
+        #expect(again.revokedAt == revoked.revokedAt)
+        #expect(try await store.token(secret: a.secret)?.revokedAt != nil)
+        #expect(try await store.token(secret: b.secret)?.revokedAt == nil)
+        #expect(try await store.auditLog(object: "token:\(a.token.id)").map(\.action) == ["token.create", "token.revoke"])
+        await #expect(throws: APITokenError.unknownToken(999)) { try await store.revokeToken(id: 999) }
+        await #expect(throws: APITokenError.self) { try await store.createToken(role: .reader, name: "  ") }
+        await #expect(throws: APITokenError.self) { try await store.createToken(role: .reader, name: "a\u{7}b") }
+    }
+
+    @Test func idempotentResponsesKeepTheFirstAnswerPerScope() async throws {
+        let db = try TempDatabase()
+        defer { db.remove() }
+        let store = try SQLiteFindingsStore(path: db.path, actor: "cli")
+        #expect(try await store.idempotentResponse(scope: "token:1", key: "k1") == nil)
+        let first = IdempotentResponse(requestSHA256: Sample.sha(1), status: 200, contentType: "application/json",
+                                       body: Data("{\"a\":1}".utf8))
+        let second = IdempotentResponse(requestSHA256: Sample.sha(2), status: 200, contentType: "application/json",
+                                        body: Data("{\"a\":2}".utf8))
+        #expect(try await store.keepIdempotentResponse(first, scope: "token:1", key: "k1") == first)
+        #expect(try await store.keepIdempotentResponse(second, scope: "token:1", key: "k1") == first)
+        #expect(try await store.idempotentResponse(scope: "token:1", key: "k1") == first)
+        #expect(try await store.idempotentResponse(scope: "token:2", key: "k1") == nil)
+        #expect(try await store.keepIdempotentResponse(second, scope: "token:2", key: "k1") == second)
+    }
+
+    @Test func auditPagesCoverTheLogOnceInOrder() async throws {
+        let db = try TempDatabase()
+        defer { db.remove() }
+        let store = try SQLiteFindingsStore(path: db.path, actor: "cli")
+        for i in 0..<7 { try await store.appendAudit(AuditEvent(actor: "t", action: "findings.read", object: "input:\(i)")) }
+        var seen: [String] = []
+        var after: Int64?
+        while true {
+            let page = try await store.auditLog(after: after, limit: 3)
+            guard let last = page.last else { break }
+            #expect(page.count <= 3)
+            seen += page.map(\.object)
+            after = last.id
+        }
+        #expect(seen == (0..<7).map { "input:\($0)" })
+        await #expect(throws: FindingsStoreError.self) { try await store.auditLog(after: nil, limit: 0) }
+    }
+
+    @Test func migrationAddsTheAccessTables() async throws {
+        let db = try TempDatabase()
+        defer { db.remove() }
+        let store = try SQLiteFindingsStore(path: db.path, actor: "cli")
+        #expect(SQLiteFindingsStore.schemaMigrations.last == "v3-service-access")
+        let objects = Set(try await store.schemaObjects())
+        #expect(objects.isSuperset(of: ["api_tokens", "idempotency_keys"]))
+    }
+}

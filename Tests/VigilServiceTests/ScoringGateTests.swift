@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+@testable import VigilService
+
+/// The scoring gate: at most `slots` at once, `queueLimit` waiting, the next refused at once.
+@Suite struct ScoringGateTests {
+    @Test func slotsQueueAndRefusal() async throws {
+        let gate = ScoringGate(slots: 2, queueLimit: 1)
+        let release = Latch()
+        let peak = Peak()
+        var tasks: [Task<Void, any Error>] = []
+        for _ in 0..<3 {
+            tasks.append(Task {
+                try await gate.run {
+                    await peak.enter()
+                    await release.wait()
+                    await peak.leave()
+                }
+            })
+        }
+        while await gate.counts != (2, 1) { try await Task.sleep(for: .milliseconds(5)) }
+        await #expect(throws: ScoringGate.Full.self) { try await gate.run { 1 } }
+        await release.open()
+        for t in tasks { try await t.value }
+        #expect(await peak.max == 2)
+        #expect(await gate.counts == (0, 0))
+        #expect(try await gate.run { 7 } == 7)
+    }
+
+    actor Peak {
+        var now = 0, max = 0
+        func enter() { now += 1; max = Swift.max(max, now) }
+        func leave() { now -= 1 }
+    }
+}
+
+/// Tasks wait on it until it is opened.
+actor Latch {
+    private var isOpen = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+    func open() {
+        isOpen = true
+        for w in waiting { w.resume() }
+        waiting = []
+    }
+}
