@@ -14,7 +14,7 @@ public enum OpenAPIDocument {
     "title": "Vigil",
     "version": "1.0.0",
     "summary": "Disease-detection specialist models: ECG scoring, stored findings, FHIR, explanations, audit.",
-    "description": "Research software; models trained on synthetic data say so in their model cards; no output is a diagnosis. Every 4xx/5xx answer is an RFC 7807 problem (application/problem+json). Routes under /v1 need `Authorization: Bearer <token>` (made with `vigil token create`); each says which roles it allows."
+    "description": "Research software; a method a path does not take answers 405 with Allow. models trained on synthetic data say so in their model cards; no output is a diagnosis. Every 4xx/5xx answer is an RFC 7807 problem (application/problem+json). Routes under /v1 need `Authorization: Bearer <token>` (made with `vigil token create`); each says which roles it allows."
   },
   "servers": [{ "url": "http://127.0.0.1:8080" }],
   "security": [{ "bearer": [] }],
@@ -69,10 +69,10 @@ public enum OpenAPIDocument {
         "requestBody": {
           "required": true,
           "content": {
-            "application/dicom": { "schema": { "type": "string", "contentMediaType": "application/dicom" } },
-            "application/xml": { "schema": { "type": "string" } },
-            "text/xml": { "schema": { "type": "string" } },
-            "text/csv": { "schema": { "type": "string" } },
+            "application/dicom": { "schema": { "type": "string", "minLength": 1, "contentMediaType": "application/dicom" } },
+            "application/xml": { "schema": { "type": "string", "minLength": 1 } },
+            "text/xml": { "schema": { "type": "string", "minLength": 1 } },
+            "text/csv": { "schema": { "type": "string", "minLength": 1 } },
             "multipart/form-data": { "schema": { "type": "object", "additionalProperties": { "type": "string", "contentMediaType": "application/octet-stream" } } }
           }
         },
@@ -124,7 +124,7 @@ public enum OpenAPIDocument {
           "content": { "application/json": { "schema": {
             "type": "object", "additionalProperties": false, "required": ["inputId", "audience"],
             "properties": {
-              "inputId": { "type": "integer", "minimum": 1 },
+              "inputId": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 },
               "audience": { "type": "string", "enum": ["patient", "clinician"] },
               "question": { "type": ["string", "null"], "minLength": 1, "maxLength": 2000 }
             } } } }
@@ -160,7 +160,7 @@ public enum OpenAPIDocument {
   "components": {
     "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "A token made with `vigil token create --role scorer|reader|assistant|admin`." } },
     "parameters": {
-      "InputId": { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } }
+      "InputId": { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1, "maximum": 9223372036854775807 } }
     },
     "responses": {
       "Problem": { "description": "RFC 7807 problem.", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }

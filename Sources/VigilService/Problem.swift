@@ -65,6 +65,16 @@ typealias APIRoleName = String
 /// unknown route, 413 of a body over the limit) as a problem with their status, anything else as a 500 whose
 /// detail says nothing about the cause (the cause's type, never its message, goes to the log).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The router's routes as (path pattern segments, method), filled once the router is built: a 404 for a
+    /// path that a route takes with another method becomes 405 with `Allow`.
+    final class Routes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var routes: [(segments: [Substring], method: String)] = []
+        func set(_ r: [(segments: [Substring], method: String)]) { lock.withLock { routes = r } }
+        var all: [(segments: [Substring], method: String)] { lock.withLock { routes } }
+    }
+    var table = Routes()
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
@@ -73,11 +83,29 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let problem as Problem {
             return problem.response()
         } catch let error as any HTTPResponseError {
+            if error.status == .notFound, context.endpointPath?.hasPrefix("/") != true {
+                let allowed = allowedMethods(path: request.uri.path)
+                if !allowed.isEmpty {
+                    return Problem(.methodNotAllowed, "method-not-allowed",
+                                   "this route takes \(allowed.joined(separator: ", "))",
+                                   headers: [.allow: allowed.joined(separator: ", ")]).response()
+                }
+            }
             return Self.problem(for: error.status).response()
         } catch {
             context.logger.error("internal error", metadata: ["error.type": "\(String(reflecting: type(of: error)))"])
             return Problem(.internalServerError, "internal-error", "the request could not be completed").response()
         }
+    }
+
+    /// The methods of the routes whose pattern matches `path` (`{name}` matches one non-empty segment).
+    func allowedMethods(path: String) -> [String] {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        var out = Set<String>()
+        for route in table.all where route.segments.count == parts.count {
+            if zip(route.segments, parts).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) { out.insert(route.method) }
+        }
+        return out.sorted()
     }
 
     static func problem(for status: HTTPResponse.Status) -> Problem {

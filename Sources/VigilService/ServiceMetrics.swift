@@ -64,7 +64,8 @@ struct ObserveMiddleware<Context: RequestContext>: RouterMiddleware {
         let start = ContinuousClock.now
         let response = try await next(request, context)   // ProblemMiddleware inside: errors are responses here
         let elapsed = ContinuousClock.now - start
-        let route = context.endpointPath ?? "unmatched"
+        // Route patterns start with "/"; Hummingbird names the not-found responder "NotFound".
+        let route = context.endpointPath.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "unmatched"
         metrics.request(route: route, method: request.method.rawValue, status: response.status.code, seconds: elapsed)
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info("\(request.method.rawValue) \(route) \(response.status.code) \(String(format: "%.1f", ms)) ms")

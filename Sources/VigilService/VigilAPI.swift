@@ -98,7 +98,8 @@ public struct VigilAPI: Sendable {
     public func router() -> Router<VigilRequestContext> {
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: ObserveMiddleware<VigilRequestContext>(metrics: metrics))
-        router.add(middleware: ProblemMiddleware<VigilRequestContext>())
+        let problems = ProblemMiddleware<VigilRequestContext>.Routes()
+        router.add(middleware: ProblemMiddleware<VigilRequestContext>(table: problems))
 
         // Open routes: liveness, readiness, metrics, the contract.
         router.get("/healthz") { _, _ in try Self.json(["status": "ok"]) }
@@ -130,6 +131,7 @@ public struct VigilAPI: Sendable {
                 .add(middleware: RoleMiddleware(mount.roles))
             mount.install(group)
         }
+        problems.set(router.routes.map { (String(describing: $0.path).split(separator: "/"), $0.method.rawValue) })
         return router
     }
 

@@ -116,6 +116,15 @@ import Testing
         defer { h.remove() }
         try await h.test { client in
             try await client.execute(uri: "/nope", method: .get) { r in #expect(r.isProblem(404)) }
+            // A method the path does not take: 405 with Allow (before any token check).
+            try await client.execute(uri: "/v1/ecg/score", method: .get) { r in
+                #expect(r.isProblem(405))
+                #expect(r.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/v1/inputs/7/findings", method: .delete) { r in
+                #expect(r.isProblem(405))
+                #expect(r.headers[.allow] == "GET")
+            }
             try await client.execute(uri: "/v1/inputs/abc/findings", method: .get, headers: h.headers(.reader)) { r in
                 #expect(r.isProblem(400))
             }
@@ -172,7 +181,8 @@ import Testing
                 #expect(types.contains("DiagnosticReport"))
             }
         }
-        let audit = try await h.store.auditLog(object: "input:\(id(of: h))")
+        // The store's own entries (input.register, outcome.record) name its actor; the service's name the token.
+        let audit = try await h.store.auditLog(object: "input:\(id(of: h))").filter { $0.actor.hasPrefix("token:") }
         #expect(audit.map(\.action) == ["ecg.score", "findings.read", "fhir.read"])
         #expect(audit.map(\.actor) == ["token:\(scorer)", "token:\(reader)", "token:\(reader)"])
     }
@@ -374,7 +384,7 @@ import Testing
                 #expect(r.isProblem(429))
                 #expect(r.headers[.retryAfter] == "3")
             }
-            #expect(h.api.metrics.text().contains("vigil_scoring_in_flight 1"))
+            #expect(h.api.metrics.text().contains("vigil_scoring_in_flight 1.0"))
             await release.open()
             try await holder.value
             try await client.execute(uri: "/v1/ecg/score?store=true", method: .post,

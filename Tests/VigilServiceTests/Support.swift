@@ -10,7 +10,7 @@ import NIOCore
 
 /// A service over a fresh SQLite store and the rule-based ECG detector only (no model weights), with one
 /// token per role; its routes are driven in memory (`.router` test mode).
-struct Harness {
+struct Harness: Sendable {
     static let sampleECG = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../SampleData/ecg").standardizedFileURL
 
