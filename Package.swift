@@ -268,3 +268,8 @@ package.targets.append(contentsOf: [
 ])
 // Issue 12 (vocabulary): the catalog test checks every code a shipped detector can emit against the knowledge base.
 package.targets.first { $0.name == "DetectorCatalogTests" }?.dependencies.append("Explainer")
+
+// MARK: POST /mcp in the service: VigilService mounts VigilMCP (VigilServiceMount.mcp); vigil serve passes the mount
+package.targets.first { $0.name == "VigilService" }?.dependencies.append("VigilMCP")
+package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append("VigilMCP")
+package.targets.first { $0.name == "vigil" }?.dependencies.append("VigilMCP")

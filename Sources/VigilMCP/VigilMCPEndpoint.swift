@@ -18,17 +18,11 @@ public struct VigilMCPResponse: Sendable {
 /// JSON-RPC ids never meet. Framework-agnostic: the host authenticates the request (bearer token, role
 /// `assistant`) and passes the token's id as `caller`, which names the audit entries.
 ///
-/// Mounting it in Hummingbird (`POST /mcp`, also routing GET and DELETE so they answer 405):
+/// `vigil serve` mounts it with `VigilServiceMount.mcp(endpoint)` (Sources/VigilService/MCPMount.swift):
 ///
 /// ```swift
 /// let mcp = VigilMCPEndpoint(context: VigilMCPContext(registry: registry, store: store))
-/// router.on("/mcp", method: .post) { request, context -> Response in
-///     let token = try context.requireRole(.assistant)               // the host's auth
-///     let body = try await request.body.collect(upTo: VigilMCPEndpoint.maxBodyBytes)
-///     let r = await mcp.handle(method: "POST", headers: request.headers.mcpDictionary,
-///                              body: Data(buffer: body), caller: "token:\(token.id)")
-///     return Response(status: .init(code: r.status), headers: .init(r.headers), body: .init(byteBuffer: ByteBuffer(data: r.body)))
-/// }
+/// let api = VigilAPI(store: store, registry: registry, mounts: [.mcp(mcp)])   // POST /mcp, role assistant
 /// ```
 public struct VigilMCPEndpoint: Sendable {
     /// The largest request body accepted (JSON-RPC requests are small): 1 MiB.

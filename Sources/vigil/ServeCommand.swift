@@ -4,6 +4,7 @@ import Explainer
 import FindingsStore
 import Foundation
 import Logging
+import VigilMCP
 import VigilService
 
 /// `vigil serve`: the HTTP service (routes in docs/service.md, contract at /openapi.json).
@@ -56,7 +57,12 @@ struct ServeCommand: AsyncParsableCommand {
         options.maxECGBodyBytes = maxUploadMiB << 20
         options.explainBackend = BackendKind(rawValue: explainBackend)!
         options.openAI = OpenAIConfiguration.fromEnvironment()
-        let api = VigilAPI(store: store, registry: registry, runSettings: settings.runSettings, options: options, notes: notes)
+        // POST /mcp (role assistant): the MCP server over the same store, registry and explanation backend.
+        let mcp = VigilMCPEndpoint(context: VigilMCPContext(registry: registry, store: store, backend: options.explainBackend,
+                                                            openAI: options.openAI, log: { printError("mcp: \($0)") }),
+                                   hostCheck: ["127.0.0.1", "localhost", "::1"].contains(host) ? .loopback : .disabled)
+        let api = VigilAPI(store: store, registry: registry, runSettings: settings.runSettings, options: options, notes: notes,
+                           mounts: [.mcp(mcp)])
         let shownHost = host
         try await api.serve(host: host, port: port, logger: logger, onRunning: { bound in
             printError("vigil serve: listening on http://\(shownHost):\(bound)")

@@ -1,0 +1,76 @@
+import DetectorCatalog
+import DetectorKit
+import FindingsStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import VigilMCP
+@testable import VigilService
+
+/// `POST /mcp` mounted in the service: the token and role checks in front of the MCP endpoint, and the token's
+/// audit actor reaching the audit log.
+@Suite struct MCPMountTests {
+    static func service() async throws -> (VigilAPI, SQLiteFindingsStore, [APIRole: String], [APIRole: Int64], URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("MCPMountTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try SQLiteFindingsStore(path: folder.appendingPathComponent("vigil.sqlite").path, actor: "test")
+        let registry = try DetectorCatalog.registry(settings: .init(), modelsDirectory: folder.appendingPathComponent("no-models"),
+                                                    warn: { _ in })
+        var secrets: [APIRole: String] = [:], ids: [APIRole: Int64] = [:]
+        for role in APIRole.allCases {
+            let (secret, token) = try await store.createToken(role: role, name: "test \(role.rawValue)")
+            secrets[role] = secret
+            ids[role] = token.id
+        }
+        let mcp = VigilMCPEndpoint(context: VigilMCPContext(registry: registry, store: store))
+        return (VigilAPI(store: store, registry: registry, mounts: [.mcp(mcp)]), store, secrets, ids, folder)
+    }
+
+    static func headers(_ secret: String?) -> HTTPFields {
+        var h = HTTPFields()
+        h[.contentType] = "application/json"
+        h[.accept] = "application/json, text/event-stream"
+        if let secret { h[.authorization] = "Bearer \(secret)" }
+        return h
+    }
+
+    static let listDetectors = ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_detectors","arguments":{}}}"#)
+
+    @Test func onlyTheAssistantRoleReachesTheMCPServerAndItsCallsAreAudited() async throws {
+        let (api, store, secrets, ids, folder) = try await Self.service()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let app = Application(router: api.router())
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/mcp", method: .post, headers: Self.headers(nil), body: Self.listDetectors) { r in
+                #expect(r.status == .unauthorized)
+            }
+            for role in APIRole.allCases where role != .assistant {
+                try await client.execute(uri: "/mcp", method: .post, headers: Self.headers(secrets[role]), body: Self.listDetectors) { r in
+                    #expect(r.status == .forbidden, "\(role)")
+                }
+            }
+            let initialize = ByteBuffer(string: #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#)
+            try await client.execute(uri: "/mcp", method: .post, headers: Self.headers(secrets[.assistant]), body: initialize) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType] == "application/json")
+                #expect((r.object["result"] as? [String: Any])?["protocolVersion"] as? String == "2025-06-18")
+            }
+            try await client.execute(uri: "/mcp", method: .post, headers: Self.headers(secrets[.assistant]), body: Self.listDetectors) { r in
+                #expect(r.status == .ok)
+                let result = r.object["result"] as? [String: Any]
+                #expect(result?["isError"] as? Bool == false)
+                let ids = ((result?["structuredContent"] as? [String: Any])?["detectors"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+                #expect(ids == ["ecg-rhythm"])
+            }
+            try await client.execute(uri: "/mcp", method: .get, headers: Self.headers(secrets[.assistant])) { r in
+                #expect(r.status == .methodNotAllowed)
+            }
+        }
+        let entries = try await store.auditLog(object: "detectors")
+        #expect(entries.map(\.actor) == ["token:\(ids[.assistant]!)"])
+        #expect(entries.first?.action == "detectors.list")
+    }
+}
