@@ -273,3 +273,8 @@ package.targets.first { $0.name == "DetectorCatalogTests" }?.dependencies.append
 package.targets.first { $0.name == "VigilService" }?.dependencies.append("VigilMCP")
 package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append("VigilMCP")
 package.targets.first { $0.name == "vigil" }?.dependencies.append("VigilMCP")
+
+// MARK: POST /dicomweb/studies in the service: VigilService mounts DICOMWebIngest (VigilServiceMount.dicomweb)
+package.targets.first { $0.name == "VigilService" }?.dependencies.append("DICOMWebIngest")
+package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(contentsOf: ["DICOMWebIngest", "DICOM"])
+package.targets.first { $0.name == "vigil" }?.dependencies.append("DICOMWebIngest")

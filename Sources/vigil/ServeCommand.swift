@@ -1,4 +1,6 @@
 import ArgumentParser
+import DICOMWebIngest
+import DetectorKit
 import DetectorCatalog
 import Explainer
 import FindingsStore
@@ -26,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("scoring-queue"), help: "ECG scorings that may wait; one more answers 429.") var scoringQueue = 8
     @Option(name: .customLong("max-upload-mib"), help: "Largest ECG upload in MiB (413 above).") var maxUploadMiB = 32
     @Option(name: .customLong("explain-backend"), help: "template, or openai (VIGIL_OPENAI_* settings).") var explainBackend = "template"
+    @Option(name: .customLong("dicomweb-spool"), help: "Folder for STOW-RS instances (default: DB.dicomweb next to the store).") var dicomwebSpool: String?
+    @Option(name: .customLong("series-quiet-seconds"), help: "A STOW-RS series is complete after this many seconds without a new instance.") var seriesQuietSeconds = 10.0
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
@@ -34,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard scoringSlots >= 1 else { throw ValidationError("--scoring-slots must be at least 1") }
         guard scoringQueue >= 0 else { throw ValidationError("--scoring-queue must be at least 0") }
         guard (1...1024).contains(maxUploadMiB) else { throw ValidationError("--max-upload-mib must be 1 to 1024") }
+        guard seriesQuietSeconds > 0, seriesQuietSeconds <= 3600 else { throw ValidationError("--series-quiet-seconds must be above 0 and at most 3600") }
         guard BackendKind(rawValue: explainBackend) != nil else { throw ValidationError("--explain-backend must be template or openai") }
     }
 
@@ -61,8 +66,25 @@ struct ServeCommand: AsyncParsableCommand {
         let mcp = VigilMCPEndpoint(context: VigilMCPContext(registry: registry, store: store, backend: options.explainBackend,
                                                             openAI: options.openAI, log: { printError("mcp: \($0)") }),
                                    hostCheck: ["127.0.0.1", "localhost", "::1"].contains(host) ? .loopback : .disabled)
+        // POST /dicomweb/studies (role scorer): STOW-RS into a spool; a quiet series goes on the worklist and is
+        // tagged by the registry's CT detector (the only one registered; none: studies wait in the spool).
+        let spool = try InstanceSpool(root: URL(fileURLWithPath: dicomwebSpool ?? db + ".dicomweb"))
+        let assembler = SeriesAssembler(spool: spool, quietTime: seriesQuietSeconds)
+        _ = await assembler.resumeFromSpool()
+        let stow = STOWService(spool: spool, assembler: assembler)
+        let ctDetectors = registry.detectors(for: .ctStudy)
+        let feeder = ctDetectors.count == 1 ? WorklistFeeder(store: store, detector: ctDetectors[0], spool: spool) : nil
+        if feeder == nil { printError("warning: \(ctDetectors.count) CT detectors loaded; STOW-RS studies are stored but not tagged") }
+        let feedLog = logger
+        let feeding = Task {
+            await assembler.run(pollInterval: .seconds(1)) { study in
+                guard let feeder else { return }
+                do { _ = try await feeder.list(study) } catch { feedLog.error("dicomweb: a completed study could not be listed") }
+            }
+        }
+        defer { feeding.cancel() }
         let api = VigilAPI(store: store, registry: registry, runSettings: settings.runSettings, options: options, notes: notes,
-                           mounts: [.mcp(mcp)])
+                           mounts: [.mcp(mcp), .dicomweb(stow)])
         let shownHost = host
         try await api.serve(host: host, port: port, logger: logger, onRunning: { bound in
             printError("vigil serve: listening on http://\(shownHost):\(bound)")
