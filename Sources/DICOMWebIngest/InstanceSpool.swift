@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where received DICOM instances are kept until (and after) their study is scored: one folder per study,
 /// one sub-folder per series, one file per instance:
@@ -47,10 +50,12 @@ public struct InstanceSpool: Sendable {
         let target = folder.appendingPathComponent("\(sop).dcm")
         let temp = folder.appendingPathComponent(".\(sop).\(UUID().uuidString).part")
         try Data(bytes).write(to: temp)
-        if FileManager.default.fileExists(atPath: target.path) {
-            _ = try FileManager.default.replaceItemAt(target, withItemAt: temp)
-        } else {
-            try FileManager.default.moveItem(at: temp, to: target)
+        // rename(2) replaces an existing instance atomically (a re-sent instance is common: a PACS retries).
+        // FileManager.replaceItemAt failed here on Linux and left the old file gone and the temp file behind.
+        if rename(temp.path, target.path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(at: temp)
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
         }
         return target
     }

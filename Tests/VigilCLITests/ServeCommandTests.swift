@@ -57,12 +57,14 @@ import Testing
             out.fileHandleForReading.readabilityHandler = nil
         }
 
-        // The bound port, from "listening on http://127.0.0.1:PORT" (at most 120 s: a loaded machine).
+        // The bound port, from "listening on http://127.0.0.1:PORT" (up to 1,200 polls of 100 ms).
         var port: Int?
-        let started = Date()
-        while port == nil, Date().timeIntervalSince(started) < 120, process.isRunning {
-            if let m = log.text.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/) { port = Int(m.1) }
-            else { try await Task.sleep(for: .milliseconds(100)) }
+        // Counted polls, not a wall-clock deadline: with the whole suite running in parallel this task can wait
+        // minutes for a thread, and a deadline then expires before the log is looked at once more.
+        for _ in 0..<1200 {
+            if let m = log.text.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/) { port = Int(m.1); break }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
         }
         let bound = try #require(port, "the server did not start: \(log.text)")
         let base = URL(string: "http://127.0.0.1:\(bound)")!
@@ -81,8 +83,7 @@ import Testing
 
         // SIGTERM: a clean exit within 30 s.
         kill(process.processIdentifier, SIGTERM)
-        let stopAt = Date()
-        while process.isRunning, Date().timeIntervalSince(stopAt) < 30 { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<600 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning, "still running 30 s after SIGTERM")
         if !process.isRunning {
             #expect(process.terminationReason == .exit && process.terminationStatus == 0, "exit \(process.terminationStatus)")
