@@ -79,6 +79,9 @@ public struct CTPancreasDetector: Detector {
     }
 
     /// The study report; overlays rendered when `render`, and written to `directory` when it is given.
+    // `@_optimize(none)`: Swift 6.3.1 crashes (signal 6, SIL optimizer) compiling this function in release builds;
+    // the work it does is in the pipeline it calls, which is optimized as usual.
+    @_optimize(none)
     private func score(_ study: CTStudy, render: Bool, directory: URL?) throws -> CTStudyReport {
         let provenance = DetectorProvenance(descriptor: descriptor, modelCard: modelCard)
         func abstain(_ reason: AbstentionReason, _ message: String, _ details: [String: JSONValue] = [:]) throws -> CTStudyReport {
