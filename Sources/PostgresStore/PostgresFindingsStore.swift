@@ -32,7 +32,8 @@ public final class PostgresFindingsStore: FindingsStore {
 
     let client: PostgresClient
     let runner: Task<Void, Never>
-    let log: (@Sendable (String) -> Void)?
+    /// Receives one line per notable event (no identifiers); workers log through it too.
+    public let log: (@Sendable (String) -> Void)?
     let now: @Sendable () -> Date
 
     /// Connects (a pool of up to `maxConnections`) and migrates the database to the current schema.

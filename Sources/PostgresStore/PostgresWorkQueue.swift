@@ -58,6 +58,9 @@ public struct EnqueueReport: Sendable, Hashable {
     /// Entries refused (the same content registered with another patient or study), with the reason
     /// (file name and the store's error; no identifiers).
     public var refused: [String] = []
+
+    /// An empty report.
+    public init() {}
 }
 
 /// A claimed job: the right, until ``expiresAt`` (extended by heartbeats), to record one (input,
