@@ -42,14 +42,16 @@ struct WorkQueueTests {
         _ = try await queue.enqueue([Fixture.entry(1)], detectors: [Fixture.keys[0]])
         let run = try await store.startRun(NewRun(detector: Fixture.rhythm))
 
-        let a = try await queue.claim(owner: "A", detectors: Fixture.keys, limit: 5, leaseSeconds: 0.5, maxAttempts: 5)
-        #expect(a.count == 1 && a[0].epoch == 1 && a[0].attempts == 1)
+        let a = try await queue.claim(owner: "A", detectors: Fixture.keys, limit: 5, leaseSeconds: 4, maxAttempts: 5)
+        try #require(a.count == 1)
+        #expect(a[0].epoch == 1 && a[0].attempts == 1)
         // While A's lease runs, nobody else gets the job.
         #expect(try await queue.claim(owner: "B", detectors: Fixture.keys, limit: 5, leaseSeconds: 30, maxAttempts: 5).isEmpty)
-        try await Task.sleep(nanoseconds: 800_000_000)
+        try await Task.sleep(nanoseconds: 4_500_000_000)
         // A hung past its lease; B takes the job over with the next epoch.
         let b = try await queue.claim(owner: "B", detectors: Fixture.keys, limit: 5, leaseSeconds: 30, maxAttempts: 5)
-        #expect(b.count == 1 && b[0].jobID == a[0].jobID && b[0].epoch == 2 && b[0].attempts == 2)
+        try #require(b.count == 1 && a.count == 1)
+        #expect(b[0].jobID == a[0].jobID && b[0].epoch == 2 && b[0].attempts == 2)
 
         // A wakes up and tries to commit its (different) result: refused, nothing written.
         let input = Fixture.entry(1).input
@@ -83,10 +85,10 @@ struct WorkQueueTests {
             let leases = try await queue.claim(owner: "A", detectors: Fixture.keys, limit: 1, leaseSeconds: 30, maxAttempts: 3)
             #expect(leases.count == 1 && leases.first?.attempts == attempt)
             parkedIDs = try await queue.release(leases, reason: "1.hea: cannot be read (no such file)", maxAttempts: 3,
-                                                backoffSeconds: 0.3, backoffCap: 5)
+                                                backoffSeconds: 2, backoffCap: 10)
             // Backing off: not claimable at once.
             #expect(try await queue.claim(owner: "A", detectors: Fixture.keys, limit: 1, leaseSeconds: 30, maxAttempts: 3).isEmpty)
-            if attempt < 3 { try await Task.sleep(nanoseconds: UInt64(0.3 * pow(2, Double(attempt - 1)) * 1e9) + 150_000_000) }
+            if attempt < 3 { try await Task.sleep(nanoseconds: UInt64(2 * pow(2, Double(attempt - 1)) * 1e9) + 500_000_000) }
         }
         #expect(parkedIDs.count == 1)
         #expect(try await queue.counts() == QueueCounts(queued: 0, leased: 0, parked: 1))
