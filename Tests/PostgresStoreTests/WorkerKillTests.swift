@@ -142,7 +142,7 @@ struct WorkerKillTests {
             SELECT count(*) FROM (SELECT 1 FROM outcomes GROUP BY input_id, detector_id, detector_version HAVING count(*) > 1) d
             """) == 0)
         // Each outcome counted in exactly one run, audited once, its findings written once.
-        #expect(try await store.integer("SELECT sum(inputs_count) FROM runs") == total)
+        #expect(try await store.integer("SELECT sum(inputs_count)::bigint FROM runs") == total)
         #expect(try await store.integer("SELECT count(*) FROM audit_log WHERE action IN ('outcome.record', 'error.record')") == total)
         #expect(try await store.integer("""
             SELECT count(*) FROM (SELECT 1 FROM findings GROUP BY outcome_id, code HAVING count(*) > 1) d
