@@ -278,3 +278,22 @@ package.targets.first { $0.name == "vigil" }?.dependencies.append("VigilMCP")
 package.targets.first { $0.name == "VigilService" }?.dependencies.append("DICOMWebIngest")
 package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(contentsOf: ["DICOMWebIngest", "DICOM"])
 package.targets.first { $0.name == "vigil" }?.dependencies.append("DICOMWebIngest")
+
+// MARK: Findings store and work queue on PostgreSQL (postgres-nio), chosen by a postgresql:// URL (issue 17)
+package.dependencies.append(.package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"))
+package.targets.append(contentsOf: [
+    .target(name: "PostgresStore",
+            dependencies: ["FindingsStore", "DetectorKit", "ContentHash",
+                           .product(name: "PostgresNIO", package: "postgres-nio")]),
+])
+// The shared store tests run on both engines (PostgreSQL when VIGIL_PG_URL is set).
+package.targets.first { $0.name == "FindingsStoreTests" }?.dependencies.append("PostgresStore")
+// Queue workers and `--enqueue` on the PostgreSQL store (issue 17)
+package.targets.append(contentsOf: [
+    .target(name: "ScaleOut",
+            dependencies: ["BatchScoring", "PostgresStore", "FindingsStore", "DetectorKit", "ECGFormats"]),
+    .testTarget(name: "PostgresStoreTests",
+                dependencies: ["PostgresStore", "ScaleOut", "BatchScoring", "FindingsStore", "DetectorKit", "ECGFormats",
+                               "ECGSynth", "DetectorCatalog"]),
+])
+package.targets.first { $0.name == "vigil" }?.dependencies.append(contentsOf: ["PostgresStore", "ScaleOut"])

@@ -11,8 +11,8 @@ enum StoreChecks {
         if let db = setup.database {
             switch StoreLocation(db) {
             case let .postgres(host):
-                checks.append(DoctorCheck("postgresql", .error, "--db names a PostgreSQL server (\(host)): \(StoreLocation.postgresNotSupported)",
-                                          fix: "give --db FILE.sqlite"))
+                checks.append(DoctorCheck("postgresql", .warning, "--db names a PostgreSQL store (\(host)): \(StoreLocation.postgresNotChecked)",
+                                          fix: "vigil worker --db URL --exit-when-idle connects, migrates and says what is queued"))
             case let .unsupportedURL(scheme):
                 checks.append(DoctorCheck("store", .error, "--db '\(scheme)://…' is not a store Vigil can use", fix: "give --db FILE.sqlite"))
             case let .sqlite(path):
@@ -23,8 +23,8 @@ enum StoreChecks {
         }
         if let url = setup.environment["DATABASE_URL"], case let .postgres(host) = StoreLocation(url) {
             checks.append(DoctorCheck("postgresql", .warning,
-                                      "DATABASE_URL names a PostgreSQL server (\(host)), but Vigil does not read it: \(StoreLocation.postgresNotSupported)",
-                                      fix: "give commands --db FILE.sqlite; unset DATABASE_URL to silence this line"))
+                                      "DATABASE_URL names a PostgreSQL server (\(host)), but Vigil does not read it: commands take --db postgresql://…",
+                                      fix: "give commands --db URL; unset DATABASE_URL to silence this line"))
         }
         return checks
     }

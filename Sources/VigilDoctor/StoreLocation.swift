@@ -34,6 +34,10 @@ public enum StoreLocation: Sendable, Hashable {
         return host + (components.port.map { ":\($0)" } ?? "")
     }
 
+    /// What the doctor says of a PostgreSQL `--db` (the PostgresStore target opens it; the doctor does not connect).
+    public static let postgresNotChecked =
+        "the doctor does not connect to PostgreSQL; the commands that take --db open it (docs/scale-out.md)"
+
     /// The message for a store that is not supported yet.
     public static let postgresNotSupported =
         "PostgreSQL is not supported yet: Vigil's findings store is SQLite only (docs/store.md, 'A PostgreSQL implementation', describes the plan)"

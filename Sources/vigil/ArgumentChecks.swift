@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostgresStore
 import VigilDoctor
 
 /// Checks commands run in `validate()`, before they read, create or write anything: a wrong argument
@@ -44,6 +45,11 @@ enum ArgumentChecks {
 
     /// A findings store path (`mustExist`: the command reads a store and must not create one).
     static func store(_ db: String, mustExist: Bool) throws {
+        // A PostgreSQL URL (issue 17): checked for form here; the server is asked when the command runs.
+        if FindingsStores.isPostgres(db) {
+            do { _ = try PostgresURL(db) } catch { throw ValidationError("--db: \(error)") }
+            return
+        }
         do { _ = try StoreLocation.validate(db, mustExist: mustExist) } catch let e as StoreLocationError {
             throw ValidationError(e.description)
         }

@@ -4,6 +4,7 @@ import DetectorCatalog
 import DetectorKit
 import ECGFormats
 import FindingsStore
+import PostgresStore
 import Foundation
 
 /// `vigil batch ecg SOURCE --db FILE`: score a folder or manifest of ECGs with every registered ECG
@@ -28,11 +29,13 @@ struct BatchCommand: AsyncParsableCommand {
             """)
 
         @Argument(help: "A folder of ECG files, or a CSV manifest (path, patient_id, acquired_at).") var source: String
-        @Option(help: "The findings store (SQLite file, created if missing).") var db: String
+        @Option(help: "The findings store (SQLite file, created if missing; or a postgresql:// URL).") var db: String
         @Option(help: "Worker tasks reading and scoring in parallel (default: the number of cores).") var workers: Int?
         @Option(help: "Sampling rate in Hz for CSV files that do not state it.") var rate: Double?
         @Option(help: "Units of CSV values (mV, uV, V) when the file does not state them.") var units: String?
         @Option(help: "Seconds between progress lines when standard error is not a terminal.") var progressInterval: Double = 5
+        @Flag(help: "Queue the inputs (one job per input and detector, in one transaction) for `vigil worker` instead of scoring them; --db must be a postgresql:// URL.")
+        var enqueue = false
 
         func validate() throws {
             try ArgumentChecks.atLeast(workers, 1, "--workers")
@@ -40,6 +43,7 @@ struct BatchCommand: AsyncParsableCommand {
             try ArgumentChecks.positive(progressInterval, "--progress-interval")
             try ArgumentChecks.existing(source, "SOURCE")
             try ArgumentChecks.store(db, mustExist: false)
+            if enqueue, !FindingsStores.isPostgres(db) { throw ValidationError("--enqueue needs --db postgresql://USER@HOST:PORT/DB (the queue lives in PostgreSQL)") }
         }
 
         func run() async throws {
@@ -72,7 +76,11 @@ struct BatchCommand: AsyncParsableCommand {
                 settings["source"] = "manifest"
             }
             if let rate { settings["csvSamplingRateHz"] = .number(rate) }
-            let store = try SQLiteFindingsStore(path: db, actor: "batch")
+            if enqueue {
+                try await BatchEnqueueShell.run(items: items, detectors: detectors, db: db, rate: rate, units: units)
+                return
+            }
+            let store = try await FindingsStores.open(db, actor: "batch")
             let engine = BatchEngine(
                 store: store, detectors: detectors,
                 configuration: .init(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount))

@@ -4,6 +4,7 @@ import DetectorCatalog
 import Explainer
 import ExplainerStore
 import FindingsStore
+import PostgresStore
 import Foundation
 
 /// `vigil explain`: explain one input's findings to a clinician or a patient, grounded only in them.
@@ -76,8 +77,10 @@ struct ExplainCommand: AsyncParsableCommand {
     }
 
     private func explainStored(db: String, input: String, audience: Audience, backend: BackendKind, cards: [ModelCard]) async throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db): no such findings store") }
-        let store = try SQLiteFindingsStore(path: db, actor: actor)
+        guard FindingsStores.isPostgres(db) || FileManager.default.fileExists(atPath: db) else {
+            throw ValidationError("\(db): no such findings store")
+        }
+        let store = try await FindingsStores.open(db, actor: actor)
         let id: InputID
         if let n = Int64(input) {
             id = InputID(rawValue: n)

@@ -4,6 +4,7 @@ import DetectorCatalog
 import DetectorKit
 import FHIRExport
 import FindingsStore
+import PostgresStore
 import Foundation
 import HL7v2
 
@@ -77,7 +78,7 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try SQLiteFindingsStore(path: db, actor: "export")
+        let store = try await FindingsStores.open(db, actor: "export")
         let inputKind = kind.map(InputKind.init(rawValue:))
         let cards = (try? DetectorCatalog.registry().detectors.compactMap(\.modelCard)) ?? []
         var details: [String: JSONValue] = ["format": .string(format)]

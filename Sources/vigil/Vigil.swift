@@ -11,7 +11,7 @@ struct Vigil: AsyncParsableCommand {
         abstract: "Vigil: disease-detection specialist models on one tensor core.",
         discussion: "Research software. Models trained on synthetic data say so in their model cards; no output is a diagnosis.",
         version: "vigil \(VigilVersion.string)",
-        subcommands: [ModelsCommand.self, ModelCommand.self, ECGCommand.self, CTCommand.self, ExplainCommand.self, SynthCommand.self, BatchCommand.self, WorklistCommand.self, ExportCommand.self, BenchCommand.self, DemoCommand.self, DoctorCommand.self, TokenCommand.self, ServeCommand.self])
+        subcommands: [ModelsCommand.self, ModelCommand.self, ECGCommand.self, CTCommand.self, ExplainCommand.self, SynthCommand.self, BatchCommand.self, WorklistCommand.self, ExportCommand.self, BenchCommand.self, DemoCommand.self, DoctorCommand.self, TokenCommand.self, ServeCommand.self, WorkerCommand.self])
 }
 
 /// Options every compute command takes.

@@ -4,6 +4,7 @@ import DetectorCatalog
 import DetectorInputs
 import DetectorKit
 import FindingsStore
+import PostgresStore
 import Foundation
 
 /// `vigil worklist add|tag|list`: the radiology worklist in the findings store (docs/batch.md).
@@ -34,7 +35,7 @@ struct WorklistCommand: AsyncParsableCommand {
                 if found.isEmpty { throw ValidationError("--folder \(folder): holds no study folders") }
                 urls += found
             }
-            let store = try SQLiteFindingsStore(path: db, actor: "worklist")
+            let store = try await FindingsStores.open(db, actor: "worklist")
             var added = 0, already = 0, failed = 0
             let formatter = ISO8601DateFormatter()
             for (url, result) in try await StudyImport.add(all: urls, to: store) {
@@ -93,7 +94,7 @@ struct WorklistCommand: AsyncParsableCommand {
                 guard let only = registry.detectors(for: .ctStudy).first else { throw BatchError.noDetectors(kind: .ctStudy) }
                 ct = only
             }
-            let store = try SQLiteFindingsStore(path: db, actor: "worklist")
+            let store = try await FindingsStores.open(db, actor: "worklist")
             let tagger = WorklistTagger(store: store, detector: ct, rules: rules) { input in
                 try CTStudy.read(paths: [URL(fileURLWithPath: input.path)])
             }
@@ -116,7 +117,7 @@ struct WorklistCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try SQLiteFindingsStore(path: db, actor: "worklist")
+            let store = try await FindingsStores.open(db, actor: "worklist")
             let entries = try await store.worklist()
             let formatter = ISO8601DateFormatter()
             print("arrived               tag                                  score  model / study")

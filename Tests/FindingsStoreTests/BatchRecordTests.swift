@@ -3,13 +3,15 @@ import Foundation
 import Testing
 @testable import FindingsStore
 
-@Suite("SQLite findings store: batch writes and listings")
+@Suite("Findings store: batch writes and listings (SQLite; PostgreSQL when VIGIL_PG_URL is set)")
 struct BatchRecordTests {
-    @Test func aBatchRegistersAndRecordsInOneGoAndARefusedItemLeavesNothingBehind() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func aBatchRegistersAndRecordsInOneGoAndARefusedItemLeavesNothingBehind(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
-        #expect(try await store.synchronousSetting() == 1)  // NORMAL in WAL mode
+        let store = try await db.open(actor: "test")
+        if let sqlite = store as? SQLiteFindingsStore {
+            #expect(try await sqlite.synchronousSetting() == 1)  // NORMAL in WAL mode
+        }
         _ = try await store.registerInput(Sample.input(3, patient: "P-0003"))
         let run = try await store.startRun(NewRun(detector: Sample.rhythm)).id
         let other = try await store.startRun(NewRun(detector: Sample.intervals)).id
@@ -41,10 +43,10 @@ struct BatchRecordTests {
         #expect(try await store.run(id: run)?.counts.inputs == 2)
     }
 
-    @Test func statusesByContentErrorsByInputAndInputsInPages() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func statusesByContentErrorsByInputAndInputsInPages(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         let run = try await store.startRun(NewRun(detector: Sample.rhythm)).id
         var ids: [InputID] = []
         for n in 1...5 { ids.append(try await store.registerInput(Sample.input(n)).id) }

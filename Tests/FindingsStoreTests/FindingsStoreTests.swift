@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import FindingsStore
 
-@Suite("SQLite findings store")
+@Suite("Findings store (SQLite; PostgreSQL when VIGIL_PG_URL is set)")
 struct FindingsStoreTests {
     // MARK: Schema and files
 
@@ -21,14 +21,14 @@ struct FindingsStoreTests {
         }
     }
 
-    @Test func reopensAnExistingFileWithItsDataAndWithoutMigratingAgain() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func reopensAnExistingFileWithItsDataAndWithoutMigratingAgain(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
         let finding = try Sample.afib(0.91)
         let firstLog = LogSink()
         var inputID: InputID
         do {
-            let store = try SQLiteFindingsStore(path: db.path, actor: "test", log: firstLog.log)
+            let store = try await db.open(actor: "test", log: firstLog.log)
             inputID = try await store.registerInput(Sample.input(1)).id
             let run = try await store.startRun(NewRun(detector: Sample.rhythm, settings: ["threads": 2]))
             #expect(try await store.recordOutcome(.findings([finding]), input: inputID, run: run.id) == .recorded)
@@ -36,9 +36,9 @@ struct FindingsStoreTests {
         #expect(firstLog.lines.contains { $0.contains("applied migrations v1-initial") })
 
         let secondLog = LogSink()
-        let reopened = try SQLiteFindingsStore(path: db.path, actor: "test", log: secondLog.log)
+        let reopened = try await db.open(actor: "test", log: secondLog.log)
         #expect(!secondLog.lines.contains { $0.contains("applied migrations") })
-        #expect(try await reopened.appliedMigrations() == SQLiteFindingsStore.schemaMigrations)
+        #expect(try await reopened.appliedMigrations() == db.schemaMigrations)
         #expect(try await reopened.findings(input: inputID).map(\.finding) == [finding])
         #expect(try await reopened.input(contentSHA256: Sample.sha(1))?.id == inputID)
         #expect(try await reopened.run(id: RunID(rawValue: 1))?.settings == ["threads": 2])
@@ -58,10 +58,10 @@ struct FindingsStoreTests {
 
     // MARK: Round trips
 
-    @Test func findingsRoundTripExactly() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func findingsRoundTripExactly(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         let input = try await store.registerInput(Sample.input(1))
         let rhythmRun = try await store.startRun(NewRun(detector: Sample.rhythm))
         let intervalRun = try await store.startRun(NewRun(detector: Sample.intervals))
@@ -76,10 +76,10 @@ struct FindingsStoreTests {
         #expect(stored.allSatisfy { $0.input == input.id })
     }
 
-    @Test func abstentionsRoundTripExactly() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func abstentionsRoundTripExactly(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         let input = try await store.registerInput(Sample.input(1))
         let run = try await store.startRun(NewRun(detector: Sample.rhythm))
         let abstention = try Sample.abstention()
@@ -91,11 +91,11 @@ struct FindingsStoreTests {
             == .abstained)
     }
 
-    @Test func inputsAndRunsRoundTrip() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func inputsAndRunsRoundTrip(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
         let clock = Date(timeIntervalSince1970: 1_750_000_000.123)
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test", now: { clock })
+        let store = try await db.open(actor: "test", now: { clock })
         let new = Sample.input(7, patient: "P-7", study: "S-7")
         let input = try await store.registerInput(new)
         #expect(input.contentSHA256 == new.contentSHA256 && input.path == new.path && input.kind == .ecg)
@@ -114,10 +114,10 @@ struct FindingsStoreTests {
 
     // MARK: Registration
 
-    @Test func registeringTheSameContentAgainReturnsTheSameInput() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func registeringTheSameContentAgainReturnsTheSameInput(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         let first = try await store.registerInput(Sample.input(1))
         var moved = Sample.input(1)
         moved.path = "/elsewhere/copy.hea"
@@ -129,10 +129,10 @@ struct FindingsStoreTests {
         #expect(try await store.auditLog(object: nil).filter { $0.action == "input.register" }.count == 1)
     }
 
-    @Test func badInputsAreRefusedWithAClearErrorAndWriteNothing() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func badInputsAreRefusedWithAClearErrorAndWriteNothing(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         var bad = Sample.input(1)
         bad.contentSHA256 = "abc"
         await #expect(throws: FindingsStoreError.invalidValue(
@@ -153,10 +153,10 @@ struct FindingsStoreTests {
 
     // MARK: Exactly once
 
-    @Test func aSecondRecordOfTheSameKeyIsANoOp() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func aSecondRecordOfTheSameKeyIsANoOp(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         let input = try await store.registerInput(Sample.input(1))
         let run = try await store.startRun(NewRun(detector: Sample.rhythm))
         #expect(try await store.outcomeStatus(input: input.id, detectorID: "ecg-rhythm", detectorVersion: "1.0.0") == nil)
@@ -188,10 +188,10 @@ struct FindingsStoreTests {
         #expect(try await store.findings(input: input.id).count == 2)
     }
 
-    @Test func errorsAreRecordedOnceWithTheirReason() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func errorsAreRecordedOnceWithTheirReason(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         let input = try await store.registerInput(Sample.input(1))
         let run = try await store.startRun(NewRun(detector: Sample.rhythm))
         #expect(try await store.recordError(input: input.id, run: run.id, reason: "header: 13 signals, 12 declared")
@@ -208,10 +208,10 @@ struct FindingsStoreTests {
         }
     }
 
-    @Test func outcomesThatDoNotFitTheRunAreRefusedAndWriteNothing() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func outcomesThatDoNotFitTheRunAreRefusedAndWriteNothing(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         let input = try await store.registerInput(Sample.input(1))
         let run = try await store.startRun(NewRun(detector: Sample.rhythm))
 
@@ -243,10 +243,10 @@ struct FindingsStoreTests {
 
     // MARK: Queries
 
-    @Test func queriesByCodeAboveAProbabilityByRunAndRunSummaries() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func queriesByCodeAboveAProbabilityByRunAndRunSummaries(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         let run = try await store.startRun(NewRun(detector: Sample.rhythm))
         let probabilities = [0.95, 0.30, 0.60, 0.42, 0.10]
         var ids: [InputID] = []
@@ -277,10 +277,10 @@ struct FindingsStoreTests {
         }
     }
 
-    @Test func aDamagedRowIsReportedNotSkipped() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func aDamagedRowIsReportedNotSkipped(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         let input = try await store.registerInput(Sample.input(1))
         let run = try await store.startRun(NewRun(detector: Sample.rhythm))
         _ = try await store.recordOutcome(.findings([try Sample.afib(0.9)]), input: input.id, run: run.id)
@@ -295,10 +295,10 @@ struct FindingsStoreTests {
 
     // MARK: Worklist
 
-    @Test func worklistSortsByPriorityThenArrivalAndKeepsTagHistory() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func worklistSortsByPriorityThenArrivalAndKeepsTagHistory(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "test")
+        let store = try await db.open(actor: "test")
         let t0 = Date(timeIntervalSince1970: 1_750_000_000)
         for (i, study) in ["S-1", "S-2", "S-3"].enumerated() {
             _ = try await store.addToWorklist(NewWorklistEntry(studyID: study, arrivedAt: t0 + Double(i) * 60))
@@ -329,10 +329,10 @@ struct FindingsStoreTests {
 
     // MARK: Audit log
 
-    @Test func theAuditLogRecordsChangesAndRefusesUpdatesAndDeletes() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func theAuditLogRecordsChangesAndRefusesUpdatesAndDeletes(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "batch")
+        let store = try await db.open(actor: "batch")
         let input = try await store.registerInput(Sample.input(1))
         let run = try await store.startRun(NewRun(detector: Sample.rhythm))
         _ = try await store.recordOutcome(.findings([try Sample.afib(0.9)]), input: input.id, run: run.id)
@@ -351,7 +351,7 @@ struct FindingsStoreTests {
             await #expect {
                 try await store.executeRaw(sql)
             } throws: { error in
-                String(describing: error).contains("audit_log is append-only")
+                db.isAppendOnlyRefusal(error)
             }
         }
         #expect(try await store.auditLog(object: nil) == log)
@@ -359,12 +359,12 @@ struct FindingsStoreTests {
 
     // MARK: Concurrency
 
-    @Test func readersSeeCommittedStateWhileOneWriterWrites() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func readersSeeCommittedStateWhileOneWriterWrites(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let writer = try SQLiteFindingsStore(path: db.path, actor: "writer")
+        let writer = try await db.open(actor: "writer")
         // A second store on the same file stands in for another process reading it.
-        let reader = try SQLiteFindingsStore(path: db.path, actor: "reader")
+        let reader = try await db.open(actor: "reader")
         let run = try await writer.startRun(NewRun(detector: Sample.rhythm))
         let total = 150
         let finding = try Sample.afib(0.7)
@@ -405,12 +405,12 @@ struct FindingsStoreTests {
         #expect(try await reader.runSummary(run.id).perCode == [CodeCount(code: "afib", findings: total, flagged: total)])
     }
 
-    @Test func twoWritersRacingOnTheSameKeysRecordEachOutcomeOnce() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func twoWritersRacingOnTheSameKeysRecordEachOutcomeOnce(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
         // Two stores on one file stand in for two worker processes handed the same inputs.
-        let stores: [any FindingsStore] = [try SQLiteFindingsStore(path: db.path, actor: "worker-1"),
-                                           try SQLiteFindingsStore(path: db.path, actor: "worker-2")]
+        let stores: [any FindingsStore] = [try await db.open(actor: "worker-1"),
+                                           try await db.open(actor: "worker-2")]
         let run = try await stores[0].startRun(NewRun(detector: Sample.rhythm))
         let count = 40
         var inputs: [InputID] = []
@@ -436,11 +436,11 @@ struct FindingsStoreTests {
 
     // MARK: Privacy
 
-    @Test func theStoreNeverLogsIdentifiersPathsOrReasons() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func theStoreNeverLogsIdentifiersPathsOrReasons(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
         let sink = LogSink()
-        let store = try SQLiteFindingsStore(path: db.path, actor: "batch", log: sink.log)
+        let store = try await db.open(actor: "batch", log: sink.log)
         let secrets = ["PSEUDO-PAT-4711", "STUDY-9931", "/data/PSEUDO-PAT-4711"]
         let input = try await store.registerInput(
             NewInput(contentSHA256: Sample.sha(1), path: "/data/PSEUDO-PAT-4711/ecg.hea", kind: .ecg,

@@ -1,6 +1,7 @@
 import DetectorKit
 import Foundation
 @testable import FindingsStore
+@testable import PostgresStore
 
 /// A temporary folder holding one database file, removed by ``remove()``.
 struct TempDatabase {
@@ -78,5 +79,87 @@ enum Sample {
         try Abstention(reason: .signalUnreadable, message: "Leads V4–V6 are flat; repeat the ECG.",
                        detector: detector, details: ["flatLeads": ["V4", "V5", "V6"], "usableSeconds": 0],
                        createdAt: created)
+    }
+}
+
+// MARK: - Both engines (the shared store tests run on SQLite always, on PostgreSQL when VIGIL_PG_URL is set)
+
+/// A findings store engine the shared tests run against.
+enum StoreEngine: String, CustomStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    /// SQLite always; PostgreSQL too when `VIGIL_PG_URL` names a server (`Tools/postgres/cluster.sh start` prints one).
+    static var enabled: [StoreEngine] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    /// `VIGIL_PG_URL`, when set and not empty.
+    static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["VIGIL_PG_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    var description: String { rawValue }
+}
+
+/// What the shared tests need of a store beyond the protocol (internal helpers of each engine).
+protocol TestableStore: FindingsStore {
+    func appliedMigrations() async throws -> [String]
+    func executeRaw(_ sql: String) async throws
+    func schemaObjects() async throws -> [String]
+}
+
+extension SQLiteFindingsStore: TestableStore {}
+extension PostgresFindingsStore: TestableStore {}
+
+/// A fresh, empty database of one engine: a temp SQLite file, or a new database on the `VIGIL_PG_URL` server.
+struct TestDatabase: Sendable {
+    let engine: StoreEngine
+    /// The SQLite file path, or the PostgreSQL URL.
+    let location: String
+    private let folder: URL?
+
+    init(_ engine: StoreEngine) async throws {
+        self.engine = engine
+        switch engine {
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("FindingsStoreTests-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            self.folder = folder
+            location = folder.appendingPathComponent("vigil.sqlite").path
+        case .postgres:
+            folder = nil
+            location = try await ScratchDatabase.create(adminURL: StoreEngine.postgresURL!, prefix: "vigil_fst")
+        }
+    }
+
+    /// The store's migration names (each engine has its own list).
+    var schemaMigrations: [String] {
+        engine == .sqlite ? SQLiteFindingsStore.schemaMigrations : PostgresFindingsStore.schemaMigrations
+    }
+
+    /// Opens (migrating) the database.
+    func open(actor: String, log: (@Sendable (String) -> Void)? = nil,
+              now: @escaping @Sendable () -> Date = { Date() }) async throws -> any TestableStore
+    {
+        switch engine {
+        case .sqlite: try SQLiteFindingsStore(path: location, actor: actor, log: log, now: now)
+        case .postgres: try await PostgresFindingsStore(url: location, actor: actor, log: log, now: now)
+        }
+    }
+
+    /// Removes the file, or drops the database (in the background: `defer` cannot wait).
+    func remove() {
+        if let folder { try? FileManager.default.removeItem(at: folder) }
+        if engine == .postgres, let admin = StoreEngine.postgresURL {
+            let url = location
+            Task.detached { await ScratchDatabase.drop(adminURL: admin, url: url) }
+        }
+    }
+
+    /// Whether a raw statement's error says the audit log refused it (the trigger, or on PostgreSQL the
+    /// privileges revoked from the application role, which come first).
+    func isAppendOnlyRefusal(_ error: any Error) -> Bool {
+        let text = String(describing: error)
+        return text.contains("audit_log is append-only")
+            || (engine == .postgres && text.contains("permission denied for table audit_log"))
     }
 }
