@@ -11,6 +11,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import VigilMCP
 
 extension HTTPField.Name {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
@@ -227,7 +228,11 @@ extension VigilAPI {
         } catch ExplainerStoreError.nothingToExplain {
             throw Problem(.unprocessableContent, "nothing-to-explain", "the input has no findings or abstentions to explain")
         }
-        if token.role == .assistant { return try Self.json(PatientSafeExplanation(explanation)) }
+        // The assistant role sees the same patient-safe projection as MCP's explain_findings (one definition:
+        // VigilMCP's AssistantView): no audit record, no backend error text.
+        if token.role == .assistant {
+            return Self.json(data: try VigilJSON.encode(AssistantView.ExplanationView(explanation, inputId: ask.inputId)))
+        }
         return Self.json(data: try explanation.json(pretty: false))
     }
 
@@ -299,36 +304,5 @@ struct ExplainRequest {
         default: throw Problem.badRequest("malformed-body", "question must be a string of 1 to 2000 characters")
         }
         return ExplainRequest(inputId: id, audience: audience, question: question)
-    }
-}
-
-/// What the assistant role sees of an explanation: the text and its claims, what it does not mean, next
-/// steps, the answer to the question, model limits and sources, and which backend wrote it. Not the audit
-/// record (prompt, raw model answer, findings hash) nor backend error text.
-struct PatientSafeExplanation: Encodable {
-    let audience: Audience
-    let text: String
-    let claims: [Claim]
-    let doesNotMean: [String]
-    let nextSteps: [String]
-    let urgent: String?
-    let question: QuestionAnswer?
-    let modelLimits: [String]
-    let sources: [String]
-    let readingGrade: Double?
-    let backend: String
-
-    init(_ e: Explanation) {
-        audience = e.audience
-        text = e.text
-        claims = e.claims
-        doesNotMean = e.doesNotMean
-        nextSteps = e.nextSteps
-        urgent = e.urgent
-        question = e.question
-        modelLimits = e.modelLimits
-        sources = e.sources
-        readingGrade = e.readingGrade
-        backend = e.backend.used.rawValue
     }
 }

@@ -414,7 +414,10 @@ import Testing
                                      headers: h.headers(.assistant, [.contentType: "application/json"]), body: ask) { r in
                 #expect(r.status == .ok)
                 #expect(r.object["audit"] == nil)
-                #expect(r.object["backend"] as? String == "template")
+                // The same patient-safe view as MCP's explain_findings (AssistantView.ExplanationView).
+                #expect((r.object["backend"] as? [String: Any])?["used"] as? String == "template")
+                #expect(r.object["inputId"] as? Int == id)
+                #expect((r.object["findingsSHA256"] as? String)?.count == 64)
                 #expect((r.object["text"] as? String)?.isEmpty == false)
                 #expect(r.object["question"] != nil)
             }
