@@ -8,15 +8,8 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
 
     /// See ``APITokenStore/createToken(role:name:)``. Appends a `token.create` audit entry (role, id; no secret).
     public func createToken(role: APIRole, name: String?) async throws -> (secret: String, token: APIToken) {
-        let trimmed = name?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let trimmed {
-            guard !trimmed.isEmpty else { throw APITokenError.invalidName("must not be empty") }
-            guard trimmed.count <= 100 else { throw APITokenError.invalidName("at most 100 characters") }
-            guard !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
-                throw APITokenError.invalidName("must not contain control characters")
-            }
-        }
-        let secret = Self.newTokenSecret()
+        let trimmed = try APIToken.checkedName(name)
+        let secret = APIToken.newSecret()
         let digest = SHA256Digest.hex(of: Data(secret.utf8))
         let at = Millis.from(now())
         let actor = self.actor
@@ -62,16 +55,6 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
             return APIToken(id: token.id, role: token.role, name: token.name, createdAt: token.createdAt,
                             revokedAt: Millis.date(at))
         }
-    }
-
-    /// `vigil_` + 43 base64url characters of 32 bytes from the system's secure generator.
-    static func newTokenSecret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let b64 = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        return "vigil_" + b64
     }
 
     static func tokenFromRow(_ row: Row) throws -> APIToken {

@@ -1,8 +1,8 @@
 import Foundation
 
 // The HTTP service's access data: bearer tokens with roles, answers kept under an Idempotency-Key, and the
-// audit log read a page at a time. Separate protocols (not new FindingsStore requirements) so that other
-// FindingsStore implementations keep compiling; SQLiteFindingsStore implements all three.
+// audit log read a page at a time. Separate protocols (not new FindingsStore requirements); both stores,
+// SQLiteFindingsStore and PostgresFindingsStore, implement all three (``ServiceStore``).
 
 /// What a bearer token may do on the HTTP service.
 public enum APIRole: String, Sendable, Hashable, Codable, CaseIterable {
@@ -29,8 +29,41 @@ public struct APIToken: Sendable, Hashable, Codable {
     /// When it was revoked; nil while it is valid.
     public let revokedAt: Date?
 
+    /// A stored token (stores make these; see ``APITokenStore``).
+    public init(id: Int64, role: APIRole, name: String?, createdAt: Date, revokedAt: Date?) {
+        self.id = id
+        self.role = role
+        self.name = name
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+
     /// The actor that audit entries name for requests made with this token.
     public var auditActor: String { "token:\(id)" }
+
+    /// A new secret: `vigil_` + 43 base64url characters of 32 bytes from the system's secure generator.
+    /// Every ``APITokenStore`` makes its secrets here.
+    public static func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let b64 = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return "vigil_" + b64
+    }
+
+    /// A token label as stored: trimmed; nil stays nil.
+    /// - Throws: ``APITokenError/invalidName(_:)`` when empty after trimming, over 100 characters, or holding
+    ///   control characters.
+    public static func checkedName(_ name: String?) throws -> String? {
+        guard let trimmed = name?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        guard !trimmed.isEmpty else { throw APITokenError.invalidName("must not be empty") }
+        guard trimmed.count <= 100 else { throw APITokenError.invalidName("at most 100 characters") }
+        guard !trimmed.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+            throw APITokenError.invalidName("must not contain control characters")
+        }
+        return trimmed
+    }
 }
 
 /// Why a token operation was refused.
@@ -94,6 +127,9 @@ public protocol IdempotencyStore: Sendable {
     func keepIdempotentResponse(_ response: IdempotentResponse, scope: String, key: String) async throws
         -> IdempotentResponse
 }
+
+/// A findings store the HTTP service can run on: findings, tokens, idempotency keys and audit pages.
+public typealias ServiceStore = FindingsStore & APITokenStore & IdempotencyStore & PagedAuditLog
 
 /// The audit log a page at a time.
 public protocol PagedAuditLog: Sendable {

@@ -29,4 +29,21 @@ public enum FindingsStores {
         }
         return db
     }
+
+    /// Opens the store `db` names with the HTTP service's access data (tokens, idempotency keys, audit pages):
+    /// what `vigil serve` and `vigil token` run on. Both engines implement it.
+    public static func openService(_ db: String, actor: String, maxConnections: Int = 16,
+                                   log: (@Sendable (String) -> Void)? = nil) async throws -> any ServiceStore
+    {
+        if isPostgres(db) {
+            return try await PostgresFindingsStore(url: db, actor: actor, maxConnections: maxConnections, log: log)
+        }
+        return try SQLiteFindingsStore(path: sqlitePath(db), actor: actor, log: log)
+    }
+
+    /// Whether the store `db` names may exist: always for a PostgreSQL URL (the server says), the file's
+    /// existence for SQLite. Commands that only read use it to refuse a mistyped path instead of creating a store.
+    public static func mayExist(_ db: String) -> Bool {
+        isPostgres(db) || FileManager.default.fileExists(atPath: sqlitePath(db))
+    }
 }

@@ -16,6 +16,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(name: "v1-initial", statements: v1),
         Migration(name: "v2-work-queue", statements: v2),
+        Migration(name: "v3-service-access", statements: v3),
     ]
 
     static var migrationNames: [String] { migrations.map(\.name) }
@@ -191,5 +192,32 @@ enum PostgresSchema {
         "CREATE INDEX jobs_ready ON jobs (id) WHERE state = 'queued'",
         "CREATE INDEX jobs_leases ON jobs (lease_expires_at) WHERE state = 'leased'",
         "CREATE INDEX jobs_parked ON jobs (id) WHERE state = 'parked'",
+    ]
+
+    /// The HTTP service's access data, as the SQLite store's migration of the same name (docs/store.md): API
+    /// tokens (only the SHA-256 of a secret is kept) and answers kept under an Idempotency-Key per token.
+    static let v3: [String] = [
+        """
+        CREATE TABLE api_tokens (
+            id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            token_sha256 text        NOT NULL UNIQUE CHECK (length(token_sha256) = 64),
+            role         text        NOT NULL CHECK (role IN ('scorer', 'reader', 'assistant', 'admin')),
+            name         text,
+            created_at   timestamptz NOT NULL,
+            revoked_at   timestamptz
+        )
+        """,
+        """
+        CREATE TABLE idempotency_keys (
+            scope          text        NOT NULL,
+            key_sha256     text        NOT NULL CHECK (length(key_sha256) = 64),
+            request_sha256 text        NOT NULL CHECK (length(request_sha256) = 64),
+            status         integer     NOT NULL,
+            content_type   text        NOT NULL,
+            body           bytea       NOT NULL,
+            created_at     timestamptz NOT NULL,
+            PRIMARY KEY (scope, key_sha256)
+        )
+        """,
     ]
 }

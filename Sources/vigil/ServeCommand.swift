@@ -5,6 +5,7 @@ import DetectorCatalog
 import Explainer
 import FindingsStore
 import Foundation
+import PostgresStore
 import Logging
 import VigilMCP
 import VigilService
@@ -19,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
             "listening on http://HOST:PORT" once the port is bound (--port 0 picks a free one).
             """)
 
-    @Option(help: "The findings store (SQLite file; created if absent).") var db: String
+    @Option(help: "The findings store: a SQLite file (created if absent) or a postgresql:// URL shared with other servers and workers.") var db: String
     @Option(help: "Address to bind. Default loopback; binding another address exposes the service.") var host = "127.0.0.1"
     @Option(help: "Port (0: any free port).") var port = 8080
     @Option(help: "Models folder (default: ./Models or VIGIL_MODELS).") var models: String?
@@ -40,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...1024).contains(maxUploadMiB) else { throw ValidationError("--max-upload-mib must be 1 to 1024") }
         guard seriesQuietSeconds > 0, seriesQuietSeconds <= 3600 else { throw ValidationError("--series-quiet-seconds must be above 0 and at most 3600") }
         guard BackendKind(rawValue: explainBackend) != nil else { throw ValidationError("--explain-backend must be template or openai") }
+        if FindingsStores.isPostgres(db), dicomwebSpool == nil {
+            throw ValidationError("--dicomweb-spool is required with a postgresql:// store (the STOW-RS spool is a folder on this server)")
+        }
     }
 
     func run() async throws {
@@ -47,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "vigil")
         logger.logLevel = .info
-        let store = try SQLiteFindingsStore(path: db, actor: "service")
+        let store = try await FindingsStores.openService(db, actor: "service")
         let settings = DetectorSettings(ecgMainsHz: mains)
         var notes: [String] = []
         let registry = try DetectorCatalog.registry(settings: settings, modelsDirectory: models.map { URL(fileURLWithPath: $0) },

@@ -2,6 +2,7 @@ import ArgumentParser
 import DetectorKit
 import FindingsStore
 import Foundation
+import PostgresStore
 
 /// `vigil token create|list|revoke`: bearer tokens of `vigil serve`. Only a token's SHA-256 is stored; the
 /// token itself is printed once, alone on standard output, by `create`.
@@ -15,7 +16,7 @@ struct TokenCommand: AsyncParsableCommand {
             commandName: "create",
             abstract: "Create a token; prints it alone on standard output, once (only its SHA-256 is stored).",
             discussion: "Roles: scorer (POST /v1/ecg/score), reader (findings, FHIR, explanations), assistant (explanations, patient-safe fields only), admin (audit log).")
-        @Option(help: "The findings store (created if absent).") var db: String
+        @Option(help: "The findings store: a SQLite file (created if absent) or a postgresql:// URL.") var db: String
         @Option(help: "scorer, reader, assistant or admin.") var role: String
         @Option(help: "What the token is for (a system's name; no person's data).") var name: String?
 
@@ -26,7 +27,7 @@ struct TokenCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try SQLiteFindingsStore(path: db, actor: "cli")
+            let store = try await FindingsStores.openService(db, actor: "cli")
             let (secret, token) = try await store.createToken(role: APIRole(rawValue: role)!, name: name)
             print(secret)
             printError("token #\(token.id) (\(token.role.rawValue)) created; it is not shown again")
@@ -35,12 +36,12 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List tokens (never the tokens themselves).")
-        @Option(help: "The findings store.") var db: String
+        @Option(help: "The findings store: a SQLite file or a postgresql:// URL.") var db: String
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db): no such findings store") }
-            let tokens = try await SQLiteFindingsStore(path: db, actor: "cli").tokens()
+            guard FindingsStores.mayExist(db) else { throw ValidationError("\(db): no such findings store") }
+            let tokens = try await FindingsStores.openService(db, actor: "cli").tokens()
             if json {
                 print(String(decoding: try VigilJSON.encode(tokens, pretty: true), as: UTF8.self))
                 return
@@ -55,12 +56,12 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token by its id (as `vigil token list` shows it).")
-        @Option(help: "The findings store.") var db: String
+        @Option(help: "The findings store: a SQLite file or a postgresql:// URL.") var db: String
         @Argument(help: "The token's id.") var id: Int64
 
         func run() async throws {
-            guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db): no such findings store") }
-            let token = try await SQLiteFindingsStore(path: db, actor: "cli").revokeToken(id: id)
+            guard FindingsStores.mayExist(db) else { throw ValidationError("\(db): no such findings store") }
+            let token = try await FindingsStores.openService(db, actor: "cli").revokeToken(id: id)
             printError("token #\(token.id) revoked")
         }
     }

@@ -2,8 +2,10 @@ import ContentHash
 import Foundation
 import Testing
 @testable import FindingsStore
+@testable import PostgresStore
 
-/// API tokens, idempotency keys and audit pages of the SQLite store (migration v3-service-access).
+/// API tokens, idempotency keys and audit pages (migration v3-service-access) on both engines: SQLite, and
+/// PostgreSQL when `VIGIL_PG_URL` is set (what several `vigil serve` instances share).
 @Suite struct ServiceAccessTests {
     @Test func tokenSecretIsNotStoredOnlyItsDigest() async throws {
         let db = try TempDatabase()
@@ -28,10 +30,10 @@ import Testing
         #expect(!"\(audit[0].details)".contains(secret))
     }
 
-    @Test func secretsAreDistinctAndRevocationIsKept() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func secretsAreDistinctAndRevocationIsKept(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "cli")
+        let store = try await db.openService(actor: "cli")
         let a = try await store.createToken(role: .reader, name: nil)
         let b = try await store.createToken(role: .admin, name: "ops")
         #expect(a.secret != b.secret)
@@ -48,10 +50,10 @@ import Testing
         await #expect(throws: APITokenError.self) { try await store.createToken(role: .reader, name: "a\u{7}b") }
     }
 
-    @Test func idempotentResponsesKeepTheFirstAnswerPerScope() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func idempotentResponsesKeepTheFirstAnswerPerScope(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "cli")
+        let store = try await db.openService(actor: "cli")
         #expect(try await store.idempotentResponse(scope: "token:1", key: "k1") == nil)
         let first = IdempotentResponse(requestSHA256: Sample.sha(1), status: 200, contentType: "application/json",
                                        body: Data("{\"a\":1}".utf8))
@@ -64,10 +66,10 @@ import Testing
         #expect(try await store.keepIdempotentResponse(second, scope: "token:2", key: "k1") == second)
     }
 
-    @Test func auditPagesCoverTheLogOnceInOrder() async throws {
-        let db = try TempDatabase()
+    @Test(arguments: StoreEngine.enabled) func auditPagesCoverTheLogOnceInOrder(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
         defer { db.remove() }
-        let store = try SQLiteFindingsStore(path: db.path, actor: "cli")
+        let store = try await db.openService(actor: "cli")
         for i in 0..<7 { try await store.appendAudit(AuditEvent(actor: "t", action: "findings.read", object: "input:\(i)")) }
         var seen: [String] = []
         var after: Int64?
@@ -89,5 +91,27 @@ import Testing
         #expect(SQLiteFindingsStore.schemaMigrations.last == "v3-service-access")
         let objects = Set(try await store.schemaObjects())
         #expect(objects.isSuperset(of: ["api_tokens", "idempotency_keys"]))
+    }
+
+    @Test(.enabled(if: StoreEngine.postgresURL != nil, "set VIGIL_PG_URL")) func postgresKeepsOnlyTheDigestAndMigrates() async throws {
+        let db = try await TestDatabase(.postgres)
+        defer { db.remove() }
+        let store = try await db.openService(actor: "admin-cli")
+        let (secret, token) = try await store.createToken(role: .scorer, name: "cardiology system")
+        #expect(secret.hasPrefix("vigil_") && secret.count == 6 + 43)
+        #expect(try await store.token(secret: secret) == token)
+        #expect(try await store.token(secret: secret + "x") == nil)
+        let pg = try #require(store as? PostgresFindingsStore)
+        let digest = SHA256Digest.hex(of: Data(secret.utf8))
+        #expect(try await pg.integer("SELECT count(*) FROM api_tokens WHERE token_sha256 = '\(digest)'") == 1)
+        #expect(try await pg.integer("SELECT count(*) FROM api_tokens WHERE token_sha256 = '\(secret)' OR name = '\(secret)'") == 0)
+        #expect(PostgresFindingsStore.schemaMigrations.last == "v3-service-access")
+        let objects = Set(try await pg.schemaObjects())
+        #expect(objects.isSuperset(of: ["api_tokens", "idempotency_keys"]))
+        let audit = try await store.auditLog(object: "token:\(token.id)")
+        #expect(audit.map(\.action) == ["token.create"] && audit[0].actor == "admin-cli")
+        // The factory `vigil serve` and `vigil token` use opens the same database and sees the token.
+        let again = try await FindingsStores.openService(db.location, actor: "service")
+        #expect(try await again.token(secret: secret)?.id == token.id)
     }
 }

@@ -146,6 +146,14 @@ struct TestDatabase: Sendable {
         }
     }
 
+    /// Opens (migrating) the database with the HTTP service's access data (tokens, idempotency keys, audit pages).
+    func openService(actor: String) async throws -> any ServiceStore {
+        switch engine {
+        case .sqlite: try SQLiteFindingsStore(path: location, actor: actor)
+        case .postgres: try await PostgresFindingsStore(url: location, actor: actor)
+        }
+    }
+
     /// Removes the file, or drops the database (in the background: `defer` cannot wait).
     func remove() {
         if let folder { try? FileManager.default.removeItem(at: folder) }
