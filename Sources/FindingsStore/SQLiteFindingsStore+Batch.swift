@@ -11,8 +11,8 @@ extension SQLiteFindingsStore {
         prepared.reserveCapacity(items.count)
         for item in items {
             do {
-                let input = try Self.checkedInput(item.input)
-                let results = try item.results.map { ($0.run, try Self.prepare($0.result)) }
+                let input = try StoreRules.input(item.input)
+                let results = try item.results.map { ($0.run, try PreparedResult.prepare($0.result)) }
                 prepared.append(.success((input, results)))
             } catch let error as FindingsStoreError {
                 prepared.append(.failure(error))

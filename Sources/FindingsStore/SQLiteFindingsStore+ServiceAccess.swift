@@ -84,7 +84,7 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
         -> IdempotentResponse
     {
         let keyDigest = SHA256Digest.hex(of: Data(key.utf8))
-        let request = try Self.checkedSHA256(response.requestSHA256, field: "requestSHA256")
+        let request = try StoreRules.sha256(response.requestSHA256, field: "requestSHA256")
         let at = Millis.from(now())
         return try await pool.write { db in
             try db.execute(sql: """
@@ -113,7 +113,7 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
             return try rows.map { row in
                 let id: Int64 = row["id"]
                 let text: String = row["details"]
-                let details = try Self.decode([String: JSONValue].self, text, table: "audit_log", id: id)
+                let details = try StoreRules.decode([String: JSONValue].self, text, table: "audit_log", id: id)
                 return AuditEntry(id: id, at: Millis.date(row["at"]), actor: row["actor"], action: row["action"],
                                   object: row["object"], details: details)
             }

@@ -83,7 +83,7 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     /// See ``FindingsStore/registerInput(_:)``.
     public func registerInput(_ input: NewInput) async throws -> StoredInput {
-        let checked = try Self.checkedInput(input)
+        let checked = try StoreRules.input(input)
         let at = Millis.from(now())
         let actor = actor
         let (stored, isNew) = try await pool.write { db in
@@ -91,22 +91,6 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
         if isNew { log?("findings store: registered \(stored.id) (\(stored.kind))") }
         return stored
-    }
-
-    /// Validates an input description; returns it with its digest lowercased.
-    static func checkedInput(_ input: NewInput) throws -> NewInput {
-        var checked = input
-        checked.contentSHA256 = try Self.checkedSHA256(input.contentSHA256, field: "contentSHA256")
-        guard !input.path.isEmpty else { throw FindingsStoreError.invalidValue(field: "path", problem: "must not be empty") }
-        guard !input.kind.rawValue.isEmpty else {
-            throw FindingsStoreError.invalidValue(field: "kind", problem: "must not be empty")
-        }
-        for (field, value) in [("patientID", input.patientID), ("studyID", input.studyID)] {
-            if let value, value.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw FindingsStoreError.invalidValue(field: field, problem: "must be absent or non-empty")
-            }
-        }
-        return checked
     }
 
     /// Finds or inserts a checked input inside a write transaction; true when it was inserted.
@@ -122,7 +106,7 @@ public final class SQLiteFindingsStore: FindingsStore {
             }
             if existing.sourceMetadata == nil, let meta = input.sourceMetadata {
                 try db.execute(sql: "UPDATE inputs SET source_metadata = ? WHERE id = ?",
-                               arguments: [try Self.json(meta, field: "sourceMetadata"), existing.id.rawValue])
+                               arguments: [try StoreRules.json(meta, field: "sourceMetadata"), existing.id.rawValue])
                 var filled = existing
                 filled.sourceMetadata = meta
                 return (filled, false)
@@ -135,7 +119,7 @@ public final class SQLiteFindingsStore: FindingsStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [sha, input.path, input.kind.rawValue, input.patientID, input.studyID,
-                        input.acquiredAt.map(Millis.from), at, try input.sourceMetadata.map { try Self.json($0, field: "sourceMetadata") }])
+                        input.acquiredAt.map(Millis.from), at, try input.sourceMetadata.map { try StoreRules.json($0, field: "sourceMetadata") }])
         let id = db.lastInsertedRowID
         try Self.audit(db, at: at, actor: actor, action: "input.register", object: "input:\(id)",
                        details: ["kind": .string(input.kind.rawValue)])
@@ -163,11 +147,7 @@ public final class SQLiteFindingsStore: FindingsStore {
     /// See ``FindingsStore/startRun(_:)``.
     public func startRun(_ run: NewRun) async throws -> RunRecord {
         let d = run.detector
-        for (field, value) in [("detector.id", d.id), ("detector.version", d.version)] where value.isEmpty {
-            throw FindingsStoreError.invalidValue(field: field, problem: "must not be empty")
-        }
-        if let sha = d.modelSHA256 { _ = try Self.checkedSHA256(sha, field: "detector.modelSHA256") }
-        let settings = try Self.json(run.settings, field: "settings")
+        let settings = try StoreRules.runSettings(run)
         let at = Millis.from(now())
         let actor = actor
         let record = try await pool.write { db -> RunRecord in
@@ -216,7 +196,7 @@ public final class SQLiteFindingsStore: FindingsStore {
     /// See ``FindingsStore/recordOutcome(_:input:run:)``.
     public func recordOutcome(_ outcome: DetectorOutcome, input: InputID, run: RunID) async throws -> RecordResult {
         // Encode before the transaction: a value that cannot be stored fails before anything is written.
-        let prepared = try Self.prepare(.outcome(outcome))
+        let prepared = try PreparedResult.prepare(.outcome(outcome))
         let at = Millis.from(now())
         let actor = actor
         let result = try await pool.write { db in
@@ -228,7 +208,7 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     /// See ``FindingsStore/recordError(input:run:reason:)``.
     public func recordError(input: InputID, run: RunID, reason: String) async throws -> RecordResult {
-        let prepared = try Self.prepare(.error(reason))
+        let prepared = try PreparedResult.prepare(.error(reason))
         let at = Millis.from(now())
         let actor = actor
         let result = try await pool.write { db in
@@ -249,42 +229,6 @@ public final class SQLiteFindingsStore: FindingsStore {
     }
 
     /// A result encoded and checked, ready to be written in a transaction.
-    struct PreparedResult: Sendable {
-        var status: OutcomeStatus
-        var findings: [(code: String, probability: Double?, decision: String, json: String)] = []
-        var abstention: (reason: String, json: String)?
-        var errorReason: String?
-        var provenances: [DetectorProvenance] = []
-    }
-
-    /// Validates and encodes a result outside any transaction.
-    static func prepare(_ result: InputResult) throws -> PreparedResult {
-        switch result {
-        case let .outcome(.findings(findings)):
-            var prepared = PreparedResult(status: .scored)
-            for finding in findings {
-                try finding.validate()
-                prepared.findings.append((finding.code, finding.probability, finding.decision.rawValue,
-                                          try json(finding, field: "finding")))
-                prepared.provenances.append(finding.detector)
-            }
-            return prepared
-        case let .outcome(.abstained(abstention)):
-            try abstention.validate()
-            var prepared = PreparedResult(status: .abstained)
-            prepared.abstention = (abstention.reason.rawValue, try json(abstention, field: "abstention"))
-            prepared.provenances = [abstention.detector]
-            return prepared
-        case let .error(reason):
-            guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw FindingsStoreError.invalidValue(field: "reason", problem: "must not be empty")
-            }
-            var prepared = PreparedResult(status: .error)
-            prepared.errorReason = reason
-            return prepared
-        }
-    }
-
     /// Checks the run and provenance, then claims the exactly-once key and writes the result, inside the
     /// caller's transaction.
     static func write(_ db: Database, _ p: PreparedResult, input: InputID, run: RunID, at: Int64,
@@ -293,7 +237,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         let runRecord = try openRun(db, run)
         for provenance in p.provenances where provenance != runRecord.detector {
             throw FindingsStoreError.provenanceMismatch(
-                run: run, problem: "outcome names \(describe(provenance)), the run \(describe(runRecord.detector))")
+                run: run, problem: "outcome names \(StoreRules.describe(provenance)), the run \(StoreRules.describe(runRecord.detector))")
         }
         guard let outcomeID = try claim(db, input: input, run: runRecord, status: p.status, at: at) else {
             return .alreadyRecorded(try existingStatus(db, input: input, detector: runRecord.detector))
@@ -417,9 +361,7 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     /// See ``FindingsStore/addToWorklist(_:)``.
     public func addToWorklist(_ entry: NewWorklistEntry) async throws -> WorklistEntry {
-        guard !entry.studyID.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw FindingsStoreError.invalidValue(field: "studyID", problem: "must not be empty")
-        }
+        try StoreRules.worklistEntry(entry)
         let at = Millis.from(now())
         let actor = actor
         return try await pool.write { db -> WorklistEntry in
@@ -441,12 +383,7 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     /// See ``FindingsStore/tagWorklistEntry(studyID:tag:)``.
     public func tagWorklistEntry(studyID: String, tag: WorklistTag) async throws -> WorklistEntry {
-        guard !tag.tag.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw FindingsStoreError.invalidValue(field: "tag", problem: "must not be empty")
-        }
-        if let score = tag.score, !score.isFinite {
-            throw FindingsStoreError.invalidValue(field: "score", problem: "must be a finite number")
-        }
+        try StoreRules.worklistTag(tag)
         let at = Millis.from(now())
         let actor = actor
         return try await pool.write { db -> WorklistEntry in
@@ -504,7 +441,7 @@ public final class SQLiteFindingsStore: FindingsStore {
             throw FindingsStoreError.invalidValue(field: field, problem: "must not be empty")
         }
         let at = Millis.from(now())
-        _ = try Self.json(event.details, field: "details")
+        _ = try StoreRules.json(event.details, field: "details")
         try await pool.write { db in
             try Self.audit(db, at: at, actor: event.actor, action: event.action, object: event.object,
                            details: event.details)
@@ -522,7 +459,7 @@ public final class SQLiteFindingsStore: FindingsStore {
             return try rows.map { row in
                 let id: Int64 = row["id"]
                 let text: String = row["details"]
-                let details = try Self.decode([String: JSONValue].self, text, table: "audit_log", id: id)
+                let details = try StoreRules.decode([String: JSONValue].self, text, table: "audit_log", id: id)
                 return AuditEntry(id: id, at: Millis.date(row["at"]), actor: row["actor"], action: row["action"],
                                   object: row["object"], details: details)
             }
@@ -553,39 +490,11 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
     }
 
-    static func checkedSHA256(_ text: String, field: String) throws -> String {
-        let lower = text.lowercased()
-        guard lower.utf8.count == 64, lower.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-            throw FindingsStoreError.invalidValue(field: field, problem: "must be 64 hexadecimal characters (a SHA-256)")
-        }
-        return lower
-    }
-
-    static func json<T: Encodable>(_ value: T, field: String) throws -> String {
-        do {
-            return String(decoding: try VigilJSON.encode(value), as: UTF8.self)
-        } catch {
-            throw FindingsStoreError.invalidValue(field: field, problem: "cannot be encoded as JSON (\(error))")
-        }
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String, id: Int64) throws -> T {
-        do {
-            return try VigilJSON.decode(T.self, from: Data(text.utf8))
-        } catch {
-            throw FindingsStoreError.corruptRow(table: table, id: id, problem: String(describing: error))
-        }
-    }
-
-    static func describe(_ p: DetectorProvenance) -> String {
-        "\(p.id) \(p.version)" + (p.modelSHA256.map { " model \($0.prefix(12))" } ?? " without model")
-    }
-
     static func audit(_ db: Database, at: Int64, actor: String, action: String, object: String,
                               details: [String: JSONValue]) throws
     {
         try db.execute(sql: "INSERT INTO audit_log (at, actor, action, object, details) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [at, actor, action, object, try json(details, field: "details")])
+                       arguments: [at, actor, action, object, try StoreRules.json(details, field: "details")])
     }
 
     /// The run, which must exist and not be finished.
@@ -646,7 +555,7 @@ public final class SQLiteFindingsStore: FindingsStore {
             detector: DetectorProvenance(id: row["detector_id"], version: row["detector_version"],
                                          modelName: row["model_name"], modelVersion: row["model_version"],
                                          modelSHA256: row["model_sha256"]),
-            settings: try decode([String: JSONValue].self, settingsText, table: "runs", id: id.rawValue),
+            settings: try StoreRules.decode([String: JSONValue].self, settingsText, table: "runs", id: id.rawValue),
             startedAt: Millis.date(row["started_at"]), finishedAt: finished.map(Millis.date),
             counts: RunCounts(inputs: row["inputs_count"], scored: row["scored_count"],
                               abstained: row["abstained_count"], errors: row["error_count"]))
@@ -659,7 +568,7 @@ public final class SQLiteFindingsStore: FindingsStore {
                     let id: Int64 = row["id"]
                     return StoredFinding(id: id, input: InputID(rawValue: row["input_id"]),
                                          run: RunID(rawValue: row["run_id"]),
-                                         finding: try Self.decode(Finding.self, row["json"], table: "findings", id: id))
+                                         finding: try StoreRules.decode(Finding.self, row["json"], table: "findings", id: id))
                 }
         }
     }
@@ -671,7 +580,7 @@ public final class SQLiteFindingsStore: FindingsStore {
                     let id: Int64 = row["id"]
                     return StoredAbstention(
                         input: InputID(rawValue: row["input_id"]), run: RunID(rawValue: row["run_id"]),
-                        abstention: try Self.decode(Abstention.self, row["json"], table: "abstentions", id: id))
+                        abstention: try StoreRules.decode(Abstention.self, row["json"], table: "abstentions", id: id))
                 }
         }
     }

@@ -32,7 +32,7 @@ extension PostgresFindingsStore {
             try await conn.rows(query).map { row in
                 let (id, input, run, json) = try row.decode((Int64, Int64, Int64, String).self)
                 return StoredFinding.make(id: id, input: InputID(rawValue: input), run: RunID(rawValue: run),
-                                     finding: try Check.decode(Finding.self, json, table: "findings", id: id))
+                                     finding: try StoreRules.decode(Finding.self, json, table: "findings", id: id))
             }
         }
     }
@@ -54,7 +54,7 @@ extension PostgresFindingsStore {
             try await conn.rows(query).map { row in
                 let (id, input, run, json) = try row.decode((Int64, Int64, Int64, String).self)
                 return StoredAbstention.make(input: InputID(rawValue: input), run: RunID(rawValue: run),
-                                        abstention: try Check.decode(Abstention.self, json, table: "abstentions", id: id))
+                                        abstention: try StoreRules.decode(Abstention.self, json, table: "abstentions", id: id))
             }
         }
     }
@@ -124,9 +124,7 @@ extension PostgresFindingsStore {
 
     /// See ``FindingsStore/addToWorklist(_:)``.
     public func addToWorklist(_ entry: NewWorklistEntry) async throws -> WorklistEntry {
-        guard !entry.studyID.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw FindingsStoreError.invalidValue(field: "studyID", problem: "must not be empty")
-        }
+        try StoreRules.worklistEntry(entry)
         let at = Millis.round(now())
         let arrived = Millis.round(entry.arrivedAt)
         let actor = actor
@@ -147,12 +145,7 @@ extension PostgresFindingsStore {
 
     /// See ``FindingsStore/tagWorklistEntry(studyID:tag:)``.
     public func tagWorklistEntry(studyID: String, tag: WorklistTag) async throws -> WorklistEntry {
-        guard !tag.tag.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw FindingsStoreError.invalidValue(field: "tag", problem: "must not be empty")
-        }
-        if let score = tag.score, !score.isFinite {
-            throw FindingsStoreError.invalidValue(field: "score", problem: "must be a finite number")
-        }
+        try StoreRules.worklistTag(tag)
         let at = Millis.round(now())
         let actor = actor
         return try await transaction("tagging a worklist entry") { conn in
@@ -220,7 +213,7 @@ extension PostgresFindingsStore {
         where value.trimmingCharacters(in: .whitespaces).isEmpty {
             throw FindingsStoreError.invalidValue(field: field, problem: "must not be empty")
         }
-        _ = try Check.json(event.details, field: "details")
+        _ = try StoreRules.json(event.details, field: "details")
         let at = Millis.round(now())
         try await transaction("appending to the audit log") { conn in
             try await Self.audit(conn, at: at, actor: event.actor, action: event.action, object: event.object,
@@ -240,7 +233,7 @@ extension PostgresFindingsStore {
             return try rows.map { row in
                 let (id, at, actor, action, object, details) = try row.decode((Int64, Date, String, String, String, String).self)
                 return AuditEntry.make(id: id, at: Millis.round(at), actor: actor, action: action, object: object,
-                                  details: try Check.decode([String: JSONValue].self, details, table: "audit_log", id: id))
+                                  details: try StoreRules.decode([String: JSONValue].self, details, table: "audit_log", id: id))
             }
         }
     }

@@ -95,7 +95,7 @@ extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog 
         -> IdempotentResponse
     {
         let keyDigest = SHA256Digest.hex(of: Data(key.utf8))
-        let request = try Check.sha256(response.requestSHA256, field: "requestSHA256")
+        let request = try StoreRules.sha256(response.requestSHA256, field: "requestSHA256")
         let at = Millis.round(now())
         let body = ByteBuffer(bytes: response.body)
         return try await transaction("keeping an idempotent answer") { conn in
@@ -131,7 +131,7 @@ extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog 
                 """).map { row in
                 let (id, at, actor, action, object, details) = try row.decode((Int64, Date, String, String, String, String).self)
                 return AuditEntry.make(id: id, at: Millis.round(at), actor: actor, action: action, object: object,
-                                       details: try Check.decode([String: JSONValue].self, details, table: "audit_log", id: id))
+                                       details: try StoreRules.decode([String: JSONValue].self, details, table: "audit_log", id: id))
             }
         }
     }

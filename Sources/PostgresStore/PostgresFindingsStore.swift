@@ -203,8 +203,8 @@ public final class PostgresFindingsStore: FindingsStore {
 
     /// See ``FindingsStore/registerInput(_:)``.
     public func registerInput(_ input: NewInput) async throws -> StoredInput {
-        let checked = try Check.input(input)
-        let metadata = try checked.sourceMetadata.map { try Check.json($0, field: "sourceMetadata") }
+        let checked = try StoreRules.input(input)
+        let metadata = try checked.sourceMetadata.map { try StoreRules.json($0, field: "sourceMetadata") }
         let at = Millis.round(now())
         let actor = actor
         let (stored, isNew) = try await transaction("registering an input") { conn in
@@ -309,11 +309,7 @@ public final class PostgresFindingsStore: FindingsStore {
     /// See ``FindingsStore/startRun(_:)``.
     public func startRun(_ run: NewRun) async throws -> RunRecord {
         let d = run.detector
-        for (field, value) in [("detector.id", d.id), ("detector.version", d.version)] where value.isEmpty {
-            throw FindingsStoreError.invalidValue(field: field, problem: "must not be empty")
-        }
-        if let sha = d.modelSHA256 { _ = try Check.sha256(sha, field: "detector.modelSHA256") }
-        let settings = try Check.json(run.settings, field: "settings")
+        let settings = try StoreRules.runSettings(run)
         let at = Millis.round(now())
         let actor = actor
         let record = try await transaction("starting a run") { conn -> RunRecord in
@@ -369,7 +365,7 @@ public final class PostgresFindingsStore: FindingsStore {
             id: RunID(rawValue: id),
             detector: DetectorProvenance(id: detectorID, version: version, modelName: modelName, modelVersion: modelVersion,
                                          modelSHA256: modelSHA),
-            settings: try Check.decode([String: JSONValue].self, settings, table: "runs", id: id),
+            settings: try StoreRules.decode([String: JSONValue].self, settings, table: "runs", id: id),
             startedAt: Millis.round(started), finishedAt: finished.map(Millis.round),
             counts: RunCounts(inputs: Int(n), scored: Int(s), abstained: Int(a), errors: Int(e)))
     }
@@ -415,7 +411,7 @@ public final class PostgresFindingsStore: FindingsStore {
         if runRecord.finishedAt != nil { throw FindingsStoreError.runFinished(run) }
         for provenance in p.provenances where provenance != runRecord.detector {
             throw FindingsStoreError.provenanceMismatch(
-                run: run, problem: "outcome names \(Check.describe(provenance)), the run \(Check.describe(runRecord.detector))")
+                run: run, problem: "outcome names \(StoreRules.describe(provenance)), the run \(StoreRules.describe(runRecord.detector))")
         }
         guard try await !conn.rows("SELECT 1 FROM inputs WHERE id = \(input.rawValue)").isEmpty else {
             throw FindingsStoreError.unknownInput(input)
@@ -504,8 +500,8 @@ public final class PostgresFindingsStore: FindingsStore {
     static func prepareBatch(_ items: [InputResults]) -> [PreparedItem] {
         items.map { item in
             do {
-                let input = try Check.input(item.input)
-                let metadata = try input.sourceMetadata.map { try Check.json($0, field: "sourceMetadata") }
+                let input = try StoreRules.input(item.input)
+                let metadata = try input.sourceMetadata.map { try StoreRules.json($0, field: "sourceMetadata") }
                 let results = try item.results.map { ($0.run, try PreparedResult.prepare($0.result)) }
                 return .success((input, metadata, results))
             } catch let error as FindingsStoreError {
@@ -572,7 +568,7 @@ public final class PostgresFindingsStore: FindingsStore {
     static func audit(_ conn: PostgresConnection, at: Date, actor: String, action: String, object: String,
                       details: [String: JSONValue]) async throws
     {
-        let json = try Check.json(details, field: "details")
+        let json = try StoreRules.json(details, field: "details")
         try await conn.run("""
             INSERT INTO audit_log (at, actor, action, object, details)
             VALUES (\(at), \(actor), \(action), \(object), \(json)::jsonb)

@@ -145,9 +145,9 @@ public struct PostgresWorkQueue: Sendable {
         report.inputs = entries.count
         for entry in entries {
             do {
-                let input = try Check.input(entry.input)
-                let metadata = try input.sourceMetadata.map { try Check.json($0, field: "sourceMetadata") }
-                prepared.append((QueueEntry(input: input, item: entry.item), metadata, try Check.json(entry.item, field: "item")))
+                let input = try StoreRules.input(entry.input)
+                let metadata = try input.sourceMetadata.map { try StoreRules.json($0, field: "sourceMetadata") }
+                prepared.append((QueueEntry(input: input, item: entry.item), metadata, try StoreRules.json(entry.item, field: "item")))
             } catch {
                 report.refused.append("\(Self.label(entry.item.path)): \(error)")
             }
@@ -243,7 +243,7 @@ public struct PostgresWorkQueue: Sendable {
                     out.append(JobLease(
                         jobID: id, input: InputID(rawValue: input), contentSHA256: sha,
                         key: OutcomeKey(detectorID: detectorID, detectorVersion: version), epoch: epoch,
-                        attempts: Int(attempts), item: try Check.decode(JobItem.self, itemJSON, table: "jobs", id: id)))
+                        attempts: Int(attempts), item: try StoreRules.decode(JobItem.self, itemJSON, table: "jobs", id: id)))
                 }
             }
             return out
