@@ -297,3 +297,6 @@ package.targets.append(contentsOf: [
                                "ECGSynth", "DetectorCatalog"]),
 ])
 package.targets.first { $0.name == "vigil" }?.dependencies.append(contentsOf: ["PostgresStore", "ScaleOut"])
+
+// vigil doctor verifies the catalog's list of shipped model folders (DetectorCatalog.shippedModelFolders).
+package.targets.first { $0.name == "VigilDoctorTests" }?.dependencies.append("DetectorCatalog")

@@ -27,6 +27,16 @@ public enum DetectorCatalog {
         try registry(settings: DetectorSettings(), modelsDirectory: modelsDirectory, warn: warn)
     }
 
+    /// The shipped model folders (under the models directory) and the detector each one belongs to: what
+    /// ``registry(modelsDirectory:warn:)`` loads and `vigil doctor` verifies. A detector added with weights adds
+    /// its folder here (DetectorCatalogTests fails when a registered detector has none).
+    public static let shippedModelFolders: [(folder: String, detector: String)] = [
+        (CNNECGDetector.shippedFolderName, "ecg-cnn"),
+        (AFDetector.shippedFolderName, "ecg-af"),
+        (CTModelPair.localizerFolderName, "ct-pancreas"),
+        (CTModelPair.lesionFolderName, "ct-pancreas"),
+    ]
+
     /// Builds the shipped registry with `settings` (see ``registry(modelsDirectory:warn:)`` for the folder policy).
     static func build(settings: DetectorSettings, modelsDirectory: URL?, warn: (String) -> Void) throws -> DetectorRegistry {
         let models = modelsDirectory ?? ModelsDirectory.resolve()

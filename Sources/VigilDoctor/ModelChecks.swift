@@ -6,12 +6,13 @@ import Foundation
 
 /// The models folder: each shipped model's card and weights hash, then the registry built from them.
 enum ModelChecks {
-    /// The shipped model folders and the detector each belongs to.
-    static let folders: [(folder: String, detector: String)] = [
-        (CNNECGDetector.shippedFolderName, "ecg-cnn"),
-        (CTModelPair.localizerFolderName, "ct-pancreas"),
-        (CTModelPair.lesionFolderName, "ct-pancreas"),
-    ]
+    /// The shipped model folders and the detector each belongs to (the catalog's list).
+    static var folders: [(folder: String, detector: String)] { DetectorCatalog.shippedModelFolders }
+
+    /// The detectors that need weights, in the catalog's order, each once.
+    static var modelDetectors: [String] {
+        folders.map(\.detector).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+    }
 
     static func run(_ setup: DoctorSetup) -> [DoctorCheck] {
         let (dir, origin) = setup.resolvedModels
@@ -20,7 +21,7 @@ enum ModelChecks {
         guard fm.fileExists(atPath: dir.path, isDirectory: &isFolder), isFolder.boolValue else {
             return [DoctorCheck(
                 "models", .error,
-                "no models folder at \(dir.path) (looked at \(origin)): ecg-cnn and ct-pancreas are not available, only ecg-rhythm (rules, no weights) runs",
+                "no models folder at \(dir.path) (looked at \(origin)): \(modelDetectors.joined(separator: ", ")) are not available, only ecg-rhythm (rules, no weights) runs",
                 fix: "run vigil from the repository root, or set \(ModelsDirectory.environmentVariable) to the folder holding "
                     + folders.map { $0.folder + "/" }.joined(separator: ", "))]
         }

@@ -23,6 +23,21 @@ import Testing
         #expect(warnings.isEmpty)
     }
 
+    @Test func everyDetectorWithAModelHasItsFoldersListedForTheDoctor() throws {
+        let registry = try DetectorCatalog.registry(modelsDirectory: repositoryModels) { _ in }
+        let listed = DetectorCatalog.shippedModelFolders
+        // Each listed folder is in the repository's Models/ and belongs to a registered detector.
+        for (folder, detector) in listed {
+            #expect(FileManager.default.fileExists(atPath: repositoryModels.appendingPathComponent(folder).path), "\(folder)")
+            #expect(registry.detectors.contains { $0.id == detector }, "\(detector)")
+        }
+        // Each registered detector with a model card has at least one listed folder (ecg-rhythm has none).
+        for detector in registry.detectors where detector.modelCard != nil {
+            #expect(listed.contains { $0.detector == detector.id }, "\(detector.id) has weights but no listed model folder")
+        }
+        #expect(!listed.contains { $0.detector == "ecg-rhythm" })
+    }
+
     @Test func absentModelFoldersLeaveTheRuleBasedDetectorAndSayWhatIsMissing() throws {
         let empty = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: empty) }

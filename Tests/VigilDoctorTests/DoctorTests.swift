@@ -1,4 +1,5 @@
 import FindingsStore
+import DetectorCatalog
 import Foundation
 import Testing
 @testable import VigilDoctor
@@ -32,10 +33,15 @@ struct DoctorTests {
         #expect(errors.isEmpty, "\(errors)")
         #expect(report.exitCode == 0)
         let models = report.checks("models")
-        #expect(models.count == 4)  // three model folders + the registry line
+        let folders = DetectorCatalog.shippedModelFolders
+        #expect(folders.count == 4)  // ecg-cnn, ecg-af, the CT localiser and lesion models
+        #expect(models.count == folders.count + 1)  // one line per model folder + the registry line
         #expect(models.allSatisfy { $0.status == .ok }, "\(models)")
-        #expect(models.filter { $0.message.contains("verified") }.count == 3)
-        #expect(models.last?.message.contains("ecg-rhythm") == true && models.last?.message.contains("ct-pancreas") == true)
+        #expect(models.filter { $0.message.contains("verified") }.count == folders.count)
+        for (folder, _) in folders { #expect(models.contains { $0.message.hasPrefix("\(folder):") }, "\(folder)") }
+        for id in ["ecg-rhythm", "ecg-cnn", "ecg-af", "ct-pancreas"] {
+            #expect(models.last?.message.contains(id) == true, "\(id)")
+        }
         let store = try #require(report.checks("store").first)
         #expect(store.status == .ok)
         #expect(store.message.contains("schema \(SQLiteFindingsStore.schemaMigrations.last!)"))
