@@ -39,9 +39,11 @@ echo "== Wrote $db, $out/findings.fhir.json and $out/findings.csv"
 echo
 "$vigil" export --db "$db" --format dicom-sr --output "$out"
 "$vigil" export --db "$db" --format hl7v2 --kind ecg --output "$out/findings.hl7"
-if command -v dciodvfy >/dev/null && command -v dsr2xml >/dev/null; then Tools/dicomsr/validate.sh "$out"; fi
+if command -v dciodvfy >/dev/null && command -v dsr2xml >/dev/null; then Tools/dicomsr/validate.sh "$out"
+else echo "(SR validation skipped: dciodvfy/dsr2xml not installed; ./Tools/setup.sh installs them)"; fi
 py="${VIGIL_PYTHON:-python3}"  # a Python with the PyPI package hl7
-if "$py" -c 'import hl7' 2>/dev/null; then "$py" Tools/hl7/validate.py "$out/findings.hl7" | tail -1; fi
+if "$py" -c 'import hl7' 2>/dev/null; then "$py" Tools/hl7/validate.py "$out/findings.hl7" | tail -1
+else echo "(HL7 validation skipped: $py has no PyPI package hl7; set VIGIL_PYTHON to a Python that has it)"; fi
 echo "== Wrote $out/*.sr.dcm (overlays: $out/*.sc.dcm) and $out/findings.hl7"
 
 echo "== 12-lead printout of the AF record SampleData/ecg/synthetic/syn000002.hea → $out/syn000002-12lead.png"

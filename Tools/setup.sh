@@ -7,6 +7,9 @@
 #   libopenjp2-7-dev JPEG 2000 pixel data in DICOM (COpenJPEG / ImagingFormats)
 #   libsqlite3-dev   SQLite for the findings store (GRDB / FindingsStore)
 #   zlib1g-dev       gzip for .nii.gz CT volumes (CZlib / ImagingFormats)
+#   postgresql-15    the shared store and work queue's tests (Tools/test.sh starts a throw-away cluster);
+#                    installed by Tools/postgres/cluster.sh install, which keeps Debian from creating and
+#                    starting a 'main' cluster on port 5432
 #   --with-llm       also Tools/llm/setup.sh: llama-server and SmolLM2-135M for the explainer's end-to-end test
 #                    (built once, cached in /var/cache/vigil/llm; ~13 min of CPU the first time)
 set -euo pipefail
@@ -32,5 +35,6 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq "${missing[@]}"
 fi
-echo "setup: system packages present (${packages[*]})"
+"$(dirname "$0")/postgres/cluster.sh" install
+echo "setup: system packages present (${packages[*]} postgresql-15)"
 if ((with_llm)); then "$(dirname "$0")/llm/setup.sh" --models smollm2; fi

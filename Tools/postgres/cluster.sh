@@ -6,6 +6,7 @@
 #   Tools/postgres/cluster.sh url       prints the URL of the running cluster (exit 1 when none runs)
 #   Tools/postgres/cluster.sh status    says whether it runs
 #   Tools/postgres/cluster.sh stop      stops it and deletes its folder
+#   Tools/postgres/cluster.sh install   only installs postgresql-15 (no 'main' cluster); Tools/setup.sh runs it
 #
 # Idempotent: `start` with a cluster already running prints its URL again; `stop` with none is a no-op.
 # Every wait is bounded (VIGIL_PG_WAIT seconds, default 60).
@@ -120,8 +121,9 @@ stop() {
 
 case "${1:-start}" in
   start) start ;;
+  install) install_if_missing ;;
   stop) stop ;;
   url) if running; then url; else log "no cluster running"; exit 1; fi ;;
   status) if running; then log "running on 127.0.0.1:$port"; else log "not running"; exit 1; fi ;;
-  *) echo "usage: $0 [start|url|status|stop]" >&2; exit 2 ;;
+  *) echo "usage: $0 [start|install|url|status|stop]" >&2; exit 2 ;;
 esac
