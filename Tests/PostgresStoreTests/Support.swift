@@ -32,6 +32,21 @@ struct ScratchDB: Sendable {
     }
 }
 
+/// Runs `body` with a store on a fresh scratch database and that store's work queue; closes the store and
+/// drops the database afterwards, also when `body` throws.
+func withQueue(_ body: (PostgresFindingsStore, PostgresWorkQueue) async throws -> Void) async throws {
+    let db = try await ScratchDB()
+    defer { db.remove() }
+    let store = try await db.open()
+    do {
+        try await body(store, PostgresWorkQueue(store: store))
+    } catch {
+        await store.close()
+        throw error
+    }
+    await store.close()
+}
+
 /// Collects log lines.
 final class Lines: @unchecked Sendable {
     private let lock = NSLock()
