@@ -278,3 +278,7 @@ package.targets.first { $0.name == "vigil" }?.dependencies.append("VigilMCP")
 package.targets.first { $0.name == "VigilService" }?.dependencies.append("DICOMWebIngest")
 package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(contentsOf: ["DICOMWebIngest", "DICOM"])
 package.targets.first { $0.name == "vigil" }?.dependencies.append("DICOMWebIngest")
+
+// MARK: GET /v1/inputs/{id}/dicom-sr and /hl7v2 in the service (ExportRoutes.swift): the same library calls as vigil export
+package.targets.first { $0.name == "VigilService" }?.dependencies.append(contentsOf: ["DICOMSR", "HL7v2"])
+package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(contentsOf: ["DICOMSR", "HL7v2", "FHIRExport", "ImagingFormats"])
