@@ -300,3 +300,6 @@ package.targets.first { $0.name == "vigil" }?.dependencies.append(contentsOf: ["
 
 // vigil doctor verifies the catalog's list of shipped model folders (DetectorCatalog.shippedModelFolders).
 package.targets.first { $0.name == "VigilDoctorTests" }?.dependencies.append("DetectorCatalog")
+// MARK: GET /v1/inputs/{id}/dicom-sr and /hl7v2 in the service (ExportRoutes.swift): the same library calls as vigil export
+package.targets.first { $0.name == "VigilService" }?.dependencies.append(contentsOf: ["DICOMSR", "HL7v2"])
+package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(contentsOf: ["DICOMSR", "HL7v2", "FHIRExport", "ImagingFormats"])

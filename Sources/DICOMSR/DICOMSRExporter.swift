@@ -38,49 +38,99 @@ public struct DICOMSRExporter: Sendable {
         public var reportsWithGeneratedUIDs = 0
     }
 
+    /// One DICOM object of an input's export: its file name and Part 10 bytes.
+    public struct Document: Sendable, Hashable {
+        /// `input-<id>-<detector>.sr.dcm` or `input-<id>-<detector>-overlay-<n>.sc.dcm`.
+        public var name: String
+        /// The detector whose results it carries.
+        public var detector: DetectorProvenance
+        /// The DICOM Part 10 file (preamble, `DICM`, file meta, data set).
+        public var data: Data
+    }
+
+    /// What one CT input exports to: the SRs (one per CT detector with findings or an abstention) and the
+    /// overlay SCs they reference. This is the whole export of one input: ``write()`` writes these files for
+    /// every CT input, and the service's `GET /v1/inputs/{id}/dicom-sr` answers one of these SRs.
+    public struct InputDocuments: Sendable, Hashable {
+        /// The SRs, in the order the detectors first recorded a result.
+        public var reports: [Document] = []
+        /// The overlay Secondary Captures.
+        public var overlays: [Document] = []
+        /// Overlay images the findings cite that could not be read: name and why.
+        public var overlaysMissing: [String] = []
+        /// True when only errors are recorded (nothing was assessed: no SR).
+        public var onlyErrors = false
+        /// How many of the SRs reference generated UIDs (the source's were not stored).
+        public var reportsWithGeneratedUIDs = 0
+    }
+
+    /// The SRs and overlays of one stored CT input (what ``write()`` writes for it). An input of another
+    /// kind, or one without findings or abstentions, gives no documents.
+    public static func documents(for stored: StoredInputResults) throws -> InputDocuments {
+        var out = InputDocuments()
+        guard stored.input.kind == .ctStudy else { return out }
+        let source = MeasurementReport.source(of: stored.input)
+        var detectors: [DetectorProvenance] = []
+        for p in stored.findings.map(\.finding.detector) + stored.abstentions.map(\.abstention.detector)
+        where !detectors.contains(p) { detectors.append(p) }
+        if detectors.isEmpty {
+            out.onlyErrors = !stored.errors.isEmpty
+            return out
+        }
+        for p in detectors {
+            let findings = stored.findings.map(\.finding).filter { $0.detector == p }
+            let abstention = stored.abstentions.map(\.abstention).last { $0.detector == p }
+            var report = MeasurementReport(input: stored.input, detector: p, findings: findings,
+                                           abstention: findings.isEmpty ? abstention : nil, source: source)
+            if source?.study["StudyInstanceUID"] == nil { out.reportsWithGeneratedUIDs += 1 }
+            let base = "input-\(stored.input.id.rawValue)-\(Self.safe(p.id))"
+            var number = 0
+            let keySlice = report.keySlices.first?.index
+            for f in findings {
+                for case let .image(path, caption) in f.evidence {
+                    let url = URL(fileURLWithPath: path)
+                    do {
+                        let image = try RGBImage.readPNG(url)
+                        number += 1
+                        let sc = SecondaryCapture(image: image, report: report, number: number, caption: caption,
+                                                  sourceSlice: Self.slice(in: caption) ?? keySlice)
+                        out.overlays.append(Document(name: "\(base)-overlay-\(number).sc.dcm", detector: p, data: sc.file()))
+                        report.overlays.append(sc.reference)
+                    } catch {
+                        out.overlaysMissing.append("\(url.lastPathComponent): \(error)")
+                    }
+                }
+            }
+            out.reports.append(Document(name: "\(base).sr.dcm", detector: p, data: report.file()))
+        }
+        return out
+    }
+
+    /// The SRs and overlays of the input `id` in `store`; nil when the store has no such input.
+    public static func documents(input id: InputID, store: any FindingsStore) async throws -> InputDocuments? {
+        guard let stored = try await StoredInputResults.load(input: id, from: store) else { return nil }
+        return try documents(for: stored)
+    }
+
     /// Writes the folder.
     public func write() async throws -> Summary {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var summary = Summary()
         var pager = StoredResultsPager(store: store, kind: .ctStudy, pageSize: pageSize)
         try await pager.forEach { stored in
-            let source = MeasurementReport.source(of: stored.input)
-            var detectors: [DetectorProvenance] = []
-            for p in stored.findings.map(\.finding.detector) + stored.abstentions.map(\.abstention.detector)
-            where !detectors.contains(p) { detectors.append(p) }
-            if detectors.isEmpty {
-                if !stored.errors.isEmpty { summary.studiesWithOnlyErrors += 1 }
-                return
+            let docs = try Self.documents(for: stored)
+            if docs.onlyErrors { summary.studiesWithOnlyErrors += 1 }
+            summary.reportsWithGeneratedUIDs += docs.reportsWithGeneratedUIDs
+            summary.overlaysMissing += docs.overlaysMissing
+            for d in docs.overlays {
+                let url = directory.appendingPathComponent(d.name)
+                try d.data.write(to: url)
+                summary.overlays.append(url)
             }
-            for p in detectors {
-                let findings = stored.findings.map(\.finding).filter { $0.detector == p }
-                let abstention = stored.abstentions.map(\.abstention).last { $0.detector == p }
-                var report = MeasurementReport(input: stored.input, detector: p, findings: findings,
-                                               abstention: findings.isEmpty ? abstention : nil, source: source)
-                if source?.study["StudyInstanceUID"] == nil { summary.reportsWithGeneratedUIDs += 1 }
-                let base = "input-\(stored.input.id.rawValue)-\(Self.safe(p.id))"
-                var number = 0
-                let keySlice = report.keySlices.first?.index
-                for f in findings {
-                    for case let .image(path, caption) in f.evidence {
-                        let url = URL(fileURLWithPath: path)
-                        do {
-                            let image = try RGBImage.readPNG(url)
-                            number += 1
-                            let sc = SecondaryCapture(image: image, report: report, number: number, caption: caption,
-                                                      sourceSlice: Self.slice(in: caption) ?? keySlice)
-                            let out = directory.appendingPathComponent("\(base)-overlay-\(number).sc.dcm")
-                            try sc.file().write(to: out)
-                            report.overlays.append(sc.reference)
-                            summary.overlays.append(out)
-                        } catch {
-                            summary.overlaysMissing.append("\(url.lastPathComponent): \(error)")
-                        }
-                    }
-                }
-                let out = directory.appendingPathComponent("\(base).sr.dcm")
-                try report.file().write(to: out)
-                summary.reports.append(out)
+            for d in docs.reports {
+                let url = directory.appendingPathComponent(d.name)
+                try d.data.write(to: url)
+                summary.reports.append(url)
             }
         }
         return summary

@@ -33,13 +33,29 @@ public struct HL7v2Exporter: Sendable {
         var count = 0
         var pager = StoredResultsPager(store: store, kind: kind, pageSize: pageSize)
         try await pager.forEach { stored in
-            guard let m = builder.message(input: stored.input, findings: stored.findings.map(\.finding),
-                                          abstentions: stored.abstentions.map(\.abstention), errors: stored.errors)
-            else { return }
+            guard let m = builder.message(for: stored) else { return }
             try await body(m)
             count += 1
         }
         return count
+    }
+
+    /// The ORU^R01 of the input `id` in `store` (the message this exporter writes for it); `.noInput` when
+    /// the store has no such input, `.nothingRecorded` when it has no finding, abstention or error.
+    /// What the service's `GET /v1/inputs/{id}/hl7v2` answers.
+    public static func message(input id: InputID, store: any FindingsStore, builder: ORUBuilder) async throws
+        -> InputMessage
+    {
+        guard let stored = try await StoredInputResults.load(input: id, from: store) else { return .noInput }
+        guard let m = builder.message(for: stored) else { return .nothingRecorded }
+        return .message(m)
+    }
+
+    /// What ``message(input:store:builder:)`` finds.
+    public enum InputMessage: Sendable {
+        case message(HL7Message)
+        case noInput
+        case nothingRecorded
     }
 
     /// Writes every message to `output`; returns how many.

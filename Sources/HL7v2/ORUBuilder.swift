@@ -1,5 +1,6 @@
 import ContentHash
 import DetectorKit
+import FHIRExport
 import FindingsStore
 import Foundation
 
@@ -49,6 +50,12 @@ public struct ORUBuilder: Sendable {
     }
 
     typealias E = HL7Encoding
+
+    /// The ORU^R01 of one stored input (``FHIRExport/StoredInputResults``); nil when nothing is recorded for it.
+    public func message(for stored: StoredInputResults) -> HL7Message? {
+        message(input: stored.input, findings: stored.findings.map(\.finding),
+                abstentions: stored.abstentions.map(\.abstention), errors: stored.errors)
+    }
 
     /// The ORU^R01 of one input; nil when nothing is recorded for it.
     public func message(input: StoredInput, findings: [Finding], abstentions: [Abstention],

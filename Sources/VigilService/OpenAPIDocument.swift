@@ -116,6 +116,39 @@ public enum OpenAPIDocument {
         }
       }
     },
+    "/v1/inputs/{id}/dicom-sr": {
+      "get": {
+        "operationId": "getDICOMSR", "summary": "A CT study's DICOM SR, TID 1500 Comprehensive 3D SR, the file `vigil export --format dicom-sr` writes for it (role reader); the read is audited.",
+        "description": "409 not-a-ct-study for an ECG input, 409 no-dicom-sr when nothing was assessed yet (errors only), 409 several-dicom-srs when several CT detectors reported and `detector` picks none. The overlay Secondary Captures the SR may reference are written by the CLI export only.",
+        "parameters": [
+          { "$ref": "#/components/parameters/InputId" },
+          { "name": "detector", "in": "query", "required": false, "description": "The CT detector whose SR to answer, when several reported.", "schema": { "type": "string", "minLength": 1, "maxLength": 128 } }
+        ],
+        "responses": {
+          "200": { "description": "DICOM Part 10 file (128-byte preamble, DICM, Explicit VR Little Endian).", "content": { "application/dicom": { "schema": { "type": "string", "contentMediaType": "application/dicom" } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "404": { "$ref": "#/components/responses/Problem" },
+          "409": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
+    "/v1/inputs/{id}/hl7v2": {
+      "get": {
+        "operationId": "getHL7v2", "summary": "An input's results as one HL7 v2.5.1 ORU^R01 message, the message `vigil export --format hl7v2` writes for it (role reader); the read is audited.",
+        "description": "ER7 encoding, segments ended by CR, no MLLP framing; the media type is the one of the HL7 over HTTP specification. 409 no-results when nothing is recorded for the input.",
+        "parameters": [{ "$ref": "#/components/parameters/InputId" }],
+        "responses": {
+          "200": { "description": "The ORU^R01 message, MSH first.", "content": { "x-application/hl7-v2+er7": { "schema": { "type": "string", "pattern": "^MSH\\|" } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "404": { "$ref": "#/components/responses/Problem" },
+          "409": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
     "/v1/explain": {
       "post": {
         "operationId": "explain", "summary": "Explain an input's stored findings, claim-checked (roles assistant, reader); the assistant role gets only patient-safe fields. The request is audited.",

@@ -30,6 +30,8 @@ public struct VigilServiceOptions: Sendable {
     public var explainBackend: BackendKind = .template
     /// The language-model server for the openai backend.
     public var openAI: OpenAIConfiguration?
+    /// The clock of documents that carry their own creation time (the ORU's MSH-7 of `/v1/inputs/{id}/hl7v2`).
+    public var now: @Sendable () -> Date = { Date() }
 
     public init() {}
 }
@@ -121,6 +123,7 @@ public struct VigilAPI: Sendable {
         let reads = v1.group("/inputs").add(middleware: RoleMiddleware(.reader))
         reads.get("/{id}/findings") { _, context in try await self.findings(context) }
         reads.get("/{id}/fhir") { _, context in try await self.fhir(context) }
+        addExportRoutes(to: reads)
         v1.group("/explain").add(middleware: RoleMiddleware(.assistant, .reader))
             .post { request, context in try await self.explain(request, context) }
         v1.group("/audit").add(middleware: RoleMiddleware(.admin))
