@@ -8,7 +8,8 @@
 #      radiology worklist, tag them with the CT detector and list the worklist by priority;
 #   4. export everything as FHIR R4 JSON and CSV;
 #   5. export the CT results as DICOM SRs (TID 1500) with their overlays, the ECG results as HL7 v2.5.1
-#      ORU^R01 messages, and check them with the validators when installed (Tools/setup.sh installs them).
+#      ORU^R01 messages, and check them with the validators when installed (Tools/setup.sh installs them):
+#      dciodvfy and dsr2xml, a round trip through a private Orthanc on loopback (STOW-RS and C-STORE), python-hl7.
 #   6. draw the 12-lead printout of the AF record and print the next things to do, with exact commands.
 # Output goes to ${VIGIL_OUT:-out}/ (git-ignored). Research software: no output is a diagnosis.
 set -euo pipefail
@@ -41,9 +42,12 @@ echo
 "$vigil" export --db "$db" --format hl7v2 --kind ecg --output "$out/findings.hl7"
 if command -v dciodvfy >/dev/null && command -v dsr2xml >/dev/null; then Tools/dicomsr/validate.sh "$out"
 else echo "(SR validation skipped: dciodvfy/dsr2xml not installed; ./Tools/setup.sh installs them)"; fi
-py="${VIGIL_PYTHON:-python3}"  # a Python with the PyPI package hl7
+if command -v Orthanc >/dev/null && command -v storescu >/dev/null; then Tools/dicomsr/orthanc-roundtrip.sh "$out" | tail -1
+else echo "(PACS round trip skipped: Orthanc/storescu not installed; ./Tools/setup.sh installs them)"; fi
+# A Python with the PyPI package hl7: the one Tools/setup.sh made (Tools/hl7/validators-venv.sh), or VIGIL_PYTHON.
+py="${VIGIL_PYTHON:-${VIGIL_VALIDATORS:-/var/cache/vigil/validators}/bin/python}"
 if "$py" -c 'import hl7' 2>/dev/null; then "$py" Tools/hl7/validate.py "$out/findings.hl7" | tail -1
-else echo "(HL7 validation skipped: $py has no PyPI package hl7; set VIGIL_PYTHON to a Python that has it)"; fi
+else echo "(HL7 validation skipped: $py has no PyPI package hl7; ./Tools/setup.sh makes it, or set VIGIL_PYTHON)"; fi
 echo "== Wrote $out/*.sr.dcm (overlays: $out/*.sc.dcm) and $out/findings.hl7"
 
 echo "== 12-lead printout of the AF record SampleData/ecg/synthetic/syn000002.hea → $out/syn000002-12lead.png"

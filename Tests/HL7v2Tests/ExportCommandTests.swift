@@ -81,5 +81,46 @@ struct ExportCommandTests {
         #expect(err.contains("3 sent"))
         #expect(received.count == 3)
         #expect(received.joined() == (try String(contentsOfFile: out, encoding: .utf8)))
+
+        // The independent check: python-hl7 parses every message, in the file and as MLLP frames.
+        guard let python = Self.validatorPython() else { return }
+        let framed = folder.appendingPathComponent("f.mllp")
+        try Data(received.map { "\u{0B}\($0)\u{1C}\r" }.joined().utf8).write(to: framed)
+        for arguments in [[out], [framed.path, "--mllp"]] {
+            let (status, report) = try Self.runAll(python, [Self.repository.appendingPathComponent("Tools/hl7/validate.py").path] + arguments)
+            #expect(status == 0, "Tools/hl7/validate.py \(arguments.joined(separator: " ")): \(report.suffix(1200))")
+            #expect(report.contains("3 messages, all OK"), "\(report.suffix(800))")
+        }
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The Python with python-hl7 that Tools/hl7/validators-venv.sh made (VIGIL_VALIDATORS, default
+    /// /var/cache/vigil/validators); nil after a CI failure or a local skip message when there is none.
+    static func validatorPython() -> URL? {
+        let dir = ProcessInfo.processInfo.environment["VIGIL_VALIDATORS"] ?? "/var/cache/vigil/validators"
+        let python = URL(fileURLWithPath: dir).appendingPathComponent("bin/python")
+        if FileManager.default.isExecutableFile(atPath: python.path) { return python }
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("no python-hl7 environment at \(dir): Tools/setup.sh makes it (Tools/hl7/validators-venv.sh)")
+        } else {
+            print("skipping the python-hl7 check: no \(python.path) (run Tools/hl7/validators-venv.sh)")
+        }
+        return nil
+    }
+
+    /// Exit status and standard output + error.
+    static func runAll(_ tool: URL, _ args: [String]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = tool
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
