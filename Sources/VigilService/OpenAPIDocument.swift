@@ -13,7 +13,7 @@ public enum OpenAPIDocument {
   "info": {
     "title": "Vigil",
     "version": "1.0.0",
-    "summary": "Disease-detection specialist models: ECG scoring, stored findings, FHIR, explanations, audit.",
+    "summary": "Disease-detection specialist models: ECG scoring, stored findings, FHIR, DICOM SR, HL7 v2, the worklist, explanations, audit.",
     "description": "Research software; a method a path does not take answers 405 with Allow. models trained on synthetic data say so in their model cards; no output is a diagnosis. Every 4xx/5xx answer is an RFC 7807 problem (application/problem+json). Routes under /v1 need `Authorization: Bearer <token>` (made with `vigil token create`); each says which roles it allows."
   },
   "servers": [{ "url": "http://127.0.0.1:8080" }],
@@ -174,6 +174,34 @@ public enum OpenAPIDocument {
         }
       }
     },
+    "/v1/worklist": {
+      "get": {
+        "operationId": "getWorklist", "summary": "The radiology worklist, highest tag priority first (untagged last), then by arrival, a page at a time (role reader); the read is audited.",
+        "parameters": [
+          { "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0 } },
+          { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
+        ],
+        "responses": {
+          "200": { "description": "A page of the worklist.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WorklistPage" } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
+    "/v1/worklist/{studyId}": {
+      "get": {
+        "operationId": "getWorklistStudy", "summary": "One worklist study with its tag history, oldest first (role reader); the read is audited.",
+        "parameters": [ { "name": "studyId", "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 128 } } ],
+        "responses": {
+          "200": { "description": "The study.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WorklistStudy" } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "404": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
     "/v1/audit": {
       "get": {
         "operationId": "getAudit", "summary": "The audit log, oldest first, a page at a time (role admin).",
@@ -226,6 +254,18 @@ public enum OpenAPIDocument {
       "Explanation": {
         "type": "object", "required": ["audience", "text", "claims", "doesNotMean", "nextSteps", "modelLimits", "sources", "backend"],
         "properties": { "audience": { "type": "string" }, "text": { "type": "string" }, "claims": { "type": "array" }, "doesNotMean": { "type": "array" }, "nextSteps": { "type": "array" }, "modelLimits": { "type": "array" }, "sources": { "type": "array" }, "backend": { "type": ["string", "object"] }, "audit": { "type": "object" } }
+      },
+      "WorklistItem": {
+        "type": "object", "required": ["rank", "studyId", "arrivedAt"],
+        "properties": { "rank": { "type": "integer", "minimum": 1 }, "studyId": { "type": "string" }, "inputId": { "type": "integer" }, "tag": { "type": "string" }, "priority": { "type": "integer" }, "score": { "type": "number" }, "modelVersion": { "type": "string" }, "arrivedAt": { "type": "string" }, "taggedAt": { "type": "string" } }
+      },
+      "WorklistPage": {
+        "type": "object", "required": ["entries", "total"],
+        "properties": { "entries": { "type": "array", "items": { "$ref": "#/components/schemas/WorklistItem" } }, "total": { "type": "integer" }, "next": { "type": ["string", "null"] } }
+      },
+      "WorklistStudy": {
+        "type": "object", "required": ["entry", "history"],
+        "properties": { "entry": { "$ref": "#/components/schemas/WorklistItem" }, "history": { "type": "array", "items": { "type": "object", "required": ["tag", "priority", "taggedAt"], "properties": { "tag": { "type": "string" }, "priority": { "type": "integer" }, "score": { "type": "number" }, "modelVersion": { "type": "string" }, "taggedAt": { "type": "string" } } } } }
       },
       "AuditPage": {
         "type": "object", "required": ["entries"],

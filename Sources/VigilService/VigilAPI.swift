@@ -124,6 +124,7 @@ public struct VigilAPI: Sendable {
         reads.get("/{id}/findings") { _, context in try await self.findings(context) }
         reads.get("/{id}/fhir") { _, context in try await self.fhir(context) }
         addExportRoutes(to: reads)
+        addWorklistRoutes(to: v1)
         v1.group("/explain").add(middleware: RoleMiddleware(.assistant, .reader))
             .post { request, context in try await self.explain(request, context) }
         v1.group("/audit").add(middleware: RoleMiddleware(.admin))
