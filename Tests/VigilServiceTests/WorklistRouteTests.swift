@@ -25,23 +25,28 @@ import Testing
         return input.id
     }
 
+    static func object(_ data: Data) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
     @Test func theWorklistIsTheStoresOrderInPagesAndEachReadIsAudited() async throws {
         let h = try await Harness.make()
         defer { h.remove() }
         let input = try await Self.fill(h.store)
         let order = try await h.store.worklist().map(\.studyID)
         #expect(order == ["1.2.3", "1.2.4", "1.2.5"])
-        let (first, second) = try await h.test { client in
+        let (firstData, secondData) = try await h.test { client in
             let a = try await client.execute(uri: "/v1/worklist?limit=2", method: .get, headers: h.headers(.reader)) { r in
                 #expect(r.status == .ok)
-                return r.object
+                return Data(r.body.readableBytesView)
             }
             let b = try await client.execute(uri: "/v1/worklist?offset=2&limit=2", method: .get, headers: h.headers(.reader)) { r in
                 #expect(r.status == .ok)
-                return r.object
+                return Data(r.body.readableBytesView)
             }
             return (a, b)
         }
+        let first = Self.object(firstData), second = Self.object(secondData)
         let entries = try #require(first["entries"] as? [[String: Any]])
         #expect(entries.map { $0["studyId"] as? String } == ["1.2.3", "1.2.4"])
         #expect(entries.map { $0["rank"] as? Int } == [1, 2])
@@ -67,17 +72,18 @@ import Testing
         let h = try await Harness.make()
         defer { h.remove() }
         let input = try await Self.fill(h.store)
-        let (study, unregistered) = try await h.test { client in
+        let (studyData, unregisteredData) = try await h.test { client in
             let a = try await client.execute(uri: "/v1/worklist/1.2.3", method: .get, headers: h.headers(.reader)) { r in
                 #expect(r.status == .ok)
-                return r.object
+                return Data(r.body.readableBytesView)
             }
             let b = try await client.execute(uri: "/v1/worklist/1.2.5", method: .get, headers: h.headers(.reader)) { r in
                 #expect(r.status == .ok)
-                return r.object
+                return Data(r.body.readableBytesView)
             }
             return (a, b)
         }
+        let study = Self.object(studyData), unregistered = Self.object(unregisteredData)
         let entry = try #require(study["entry"] as? [String: Any])
         #expect(entry["studyId"] as? String == "1.2.3")
         #expect(entry["rank"] as? Int == 1)
@@ -120,9 +126,11 @@ import Testing
             }
         }
         // Past the end: an empty page, no next link.
-        let beyond = try await h.test { client in
-            try await client.execute(uri: "/v1/worklist?offset=50", method: .get, headers: h.headers(.reader)) { $0.object }
-        }
+        let beyond = Self.object(try await h.test { client in
+            try await client.execute(uri: "/v1/worklist?offset=50", method: .get, headers: h.headers(.reader)) {
+                Data($0.body.readableBytesView)
+            }
+        })
         #expect((beyond["entries"] as? [Any])?.isEmpty == true)
         #expect(beyond["total"] as? Int == 3)
         #expect(beyond["next"] == nil)
