@@ -13,40 +13,18 @@
 # Ports: ORTHANC_HTTP_PORT (default 18042), ORTHANC_DICOM_PORT (default 14242), both on 127.0.0.1.
 # Exit 1 when Orthanc refuses a file or returns a different one, 2 when a tool is missing.
 # Run by the sample job and by Tests/DICOMSRTests (Tools/setup.sh installs Orthanc; in CI a missing one fails).
-# Orthanc gets no descriptor of ours but its log (a caller reading our output to its end is not held open by
-# it), and is stopped with SIGTERM, then SIGKILL after 10 s, however the script ends.
+# Orthanc is started and stopped by Tools/dicomsr/orthanc-lib.sh (SIGTERM, then SIGKILL after 10 s, however
+# the script ends).
 set -uo pipefail
 dir="${1:?usage: Tools/dicomsr/orthanc-roundtrip.sh DIR}"
 for t in Orthanc storescu dcmdump curl; do
   command -v "$t" >/dev/null || { echo "$t not installed (apt-get install orthanc orthanc-dicomweb dcmtk curl)"; exit 2; }
 done
-http="${ORTHANC_HTTP_PORT:-18042}"; dicom="${ORTHANC_DICOM_PORT:-14242}"
-api="http://127.0.0.1:$http"
-plugin=/usr/share/orthanc/plugins/libOrthancDicomWeb.so
-plugins="[]"; [ -f "$plugin" ] && plugins="[\"$plugin\"]"
-work="$(mktemp -d)"
-cat >"$work/orthanc.json" <<JSON
-{ "Name": "vigil-acceptance", "StorageDirectory": "$work/db", "IndexDirectory": "$work/db",
-  "HttpPort": $http, "DicomPort": $dicom, "DicomAet": "ORTHANC", "RemoteAccessAllowed": false,
-  "HttpBindAddress": "127.0.0.1", "AuthenticationEnabled": false, "DicomCheckCalledAet": false,
-  "Plugins": $plugins, "DicomWeb": { "Enable": true, "Root": "/dicom-web/" } }
-JSON
-(
-  for fd in /proc/$BASHPID/fd/*; do n="${fd##*/}"; [ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-"; done
-  exec Orthanc "$work/orthanc.json"
-) </dev/null >"$work/orthanc.log" 2>&1 &
-pid=$!
-stop_orthanc() {
-  kill "$pid" 2>/dev/null
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap stop_orthanc EXIT
+source "$(dirname "$0")/orthanc-lib.sh"
+trap orthanc_stop EXIT
 trap 'exit 143' TERM INT HUP
-for _ in $(seq 1 60); do curl -sf "$api/system" >/dev/null && break; sleep 0.5; done
-curl -sf "$api/system" >/dev/null || { echo "Orthanc did not start:"; tail -5 "$work/orthanc.log"; exit 1; }
+orthanc_start
+api="$ORTHANC_API"; dicom="$ORTHANC_DICOM_PORT"; plugin="$ORTHANC_PLUGIN"; work="$ORTHANC_WORK"
 shopt -s nullglob
 files=("$dir"/*.sr.dcm "$dir"/*.sc.dcm)
 [ ${#files[@]} = 0 ] && { echo "$dir: no *.sr.dcm or *.sc.dcm"; exit 1; }
