@@ -238,7 +238,7 @@ package.dependencies.append(contentsOf: [
 package.targets.append(contentsOf: [
     .target(name: "VigilService",
             dependencies: ["ECGScoring", "DetectorKit", "ECGFormats", "FindingsStore", "FHIRExport", "Explainer",
-                           "ExplainerStore", "ContentHash", "DICOM",
+                           "ExplainerStore", "ContentHash", "DICOM", "BatchScoring",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Logging", package: "swift-log"),

@@ -37,6 +37,9 @@ public struct BatchEngine: Sendable {
         public var flushInterval: Double
         /// The audit actor is the store's; this names the engine in run settings.
         public var name: String
+        /// Who lends the cores to each item (a server's scoring gate, shared with its other scorings); nil:
+        /// the engine's workers alone bound the work.
+        public var slots: (any BatchSlots)?
 
         /// Creates a configuration.
         public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, writeBatchSize: Int = 32,
@@ -46,6 +49,7 @@ public struct BatchEngine: Sendable {
             self.writeBatchSize = max(1, writeBatchSize)
             self.flushInterval = flushInterval
             self.name = name
+            self.slots = nil
         }
     }
 
@@ -92,7 +96,11 @@ public struct BatchEngine: Sendable {
         try await withThrowingTaskGroup(of: WorkResult.self) { group in
             func addNext() -> Bool {
                 guard let item = iterator.next() else { return false }
-                group.addTask { await work.process(item) }
+                if let slots = configuration.slots {
+                    group.addTask { await slots.withSlot { await work.process(item) } }
+                } else {
+                    group.addTask { await work.process(item) }
+                }
                 return true
             }
             for _ in 0..<configuration.workers where !addNext() { break }
@@ -126,6 +134,13 @@ public struct BatchEngine: Sendable {
             refused: state.refused, refusedCount: state.refusedCount,
             seconds: Date().timeIntervalSince(started), detectors: detectorReports)
     }
+}
+
+/// Lends the cores to a batch's items one at a time: the engine processes each item (hash, read, detect)
+/// inside ``withSlot(_:)``, so a service's batch jobs and its other scorings share one bound on the cores.
+public protocol BatchSlots: Sendable {
+    /// Runs `work` when a slot is free (waiting as long as it takes) and frees the slot afterwards.
+    func withSlot<T: Sendable>(_ work: @Sendable () async -> T) async -> T
 }
 
 /// Why a batch could not start.

@@ -88,7 +88,7 @@ enum ECGUpload {
         + "files of one WFDB record (.hea and its signal files)"
 
     /// The parts of a `multipart/form-data` body that carry a file name, by that name.
-    static func multipartFiles(boundary: String, body: ByteBuffer) throws(Refusal) -> [String: Data] {
+    static func multipartFiles(boundary: String, body: ByteBuffer, maxParts: Int = maxParts) throws(Refusal) -> [String: Data] {
         let parser = MultipartParser(boundary: boundary)
         var parts: [(headers: [(String, String)], body: Data)] = []
         var headers: [(String, String)] = []
@@ -109,7 +109,7 @@ enum ECGUpload {
         } catch {
             throw .malformed("the multipart body is malformed (\(parts.count) part(s) read before the defect)")
         }
-        guard !tooMany else { throw .malformed("more than \(maxParts) parts; send the files of one record") }
+        guard !tooMany else { throw .malformed("more than \(maxParts) parts" + (maxParts == Self.maxParts ? "; send the files of one record" : "")) }
         guard completed, !parts.isEmpty else {
             throw .malformed("the multipart body has no complete part (is the boundary right and the closing delimiter there?)")
         }

@@ -202,6 +202,51 @@ public enum OpenAPIDocument {
         }
       }
     },
+    "/v1/jobs": {
+      "post": {
+        "operationId": "submitJob", "summary": "Queue a batch job (role scorer): ECG files and folders under the server's --data-root, or the uploaded files of many records.",
+        "description": "application/json {\"paths\": [...]} names files (any ECG format; WFDB by its .hea) or folders (scored recursively) relative to the data root; paths that resolve outside it are refused. multipart/form-data carries the files themselves (each part with a filename; WFDB headers with their signal files). Jobs run one at a time, in the order submitted, by the same batch engine as vigil ecg batch; each record shares the scoring slots with POST /v1/ecg/score. Only the submitting token sees the job.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": { "schema": { "$ref": "#/components/schemas/JobRequest" } },
+            "multipart/form-data": { "schema": { "type": "object", "minProperties": 1, "description": "Each part carries a filename in its Content-Disposition; at most 1000 parts." } }
+          }
+        },
+        "responses": {
+          "202": { "description": "Queued; Location names the job.", "headers": { "Location": { "schema": { "type": "string" } } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Job" } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "413": { "$ref": "#/components/responses/Problem" },
+          "415": { "$ref": "#/components/responses/Problem" },
+          "429": { "$ref": "#/components/responses/Problem" },
+          "503": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
+    "/v1/jobs/{job}": {
+      "get": {
+        "operationId": "getJob", "summary": "A job's state, progress and counts (role scorer, the submitting token only).",
+        "parameters": [{ "$ref": "#/components/parameters/JobId" }],
+        "responses": {
+          "200": { "description": "The job.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Job" } } } },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "404": { "$ref": "#/components/responses/Problem" }
+        }
+      },
+      "delete": {
+        "operationId": "cancelJob", "summary": "Cancel a job (role scorer, the submitting token only): a queued job never runs; a running one ends cancelled after the records in flight; results already stored stay.",
+        "parameters": [{ "$ref": "#/components/parameters/JobId" }],
+        "responses": {
+          "200": { "description": "The job after the cancel.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Job" } } } },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "404": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
     "/v1/audit": {
       "get": {
         "operationId": "getAudit", "summary": "The audit log, oldest first, a page at a time (role admin).",
@@ -221,7 +266,8 @@ public enum OpenAPIDocument {
   "components": {
     "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "A token made with `vigil token create --role scorer|reader|assistant|admin`." } },
     "parameters": {
-      "InputId": { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1, "maximum": 9223372036854775807 } }
+      "InputId": { "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1, "maximum": 9223372036854775807 } },
+      "JobId": { "name": "job", "in": "path", "required": true, "description": "A lowercase UUID; anything else is no job (404).", "schema": { "type": "string", "minLength": 1 } }
     },
     "responses": {
       "Problem": { "description": "RFC 7807 problem.", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
@@ -266,6 +312,28 @@ public enum OpenAPIDocument {
       "WorklistStudy": {
         "type": "object", "required": ["entry", "history"],
         "properties": { "entry": { "$ref": "#/components/schemas/WorklistItem" }, "history": { "type": "array", "items": { "type": "object", "required": ["tag", "priority", "taggedAt"], "properties": { "tag": { "type": "string" }, "priority": { "type": "integer" }, "score": { "type": "number" }, "modelVersion": { "type": "string" }, "taggedAt": { "type": "string" } } } } }
+      },
+      "JobRequest": {
+        "type": "object", "required": ["paths"],
+        "properties": {
+          "paths": { "type": "array", "minItems": 1, "maxItems": 10000, "items": { "type": "string", "minLength": 1, "maxLength": 4096 } },
+          "rate": { "type": "number", "exclusiveMinimum": 0, "maximum": 100000, "description": "Sampling rate in Hz for CSV files that do not state it." },
+          "units": { "type": "string", "enum": ["mV", "uV"] }
+        }
+      },
+      "Job": {
+        "type": "object", "required": ["id", "state", "source", "createdAt", "done", "recorded", "skipped", "errors", "unreadable", "inputIds", "inputIdsTruncated", "detectors", "cancelRequested"],
+        "properties": {
+          "id": { "type": "string" }, "state": { "type": "string", "enum": ["queued", "running", "succeeded", "failed", "cancelled"] },
+          "source": { "type": "string", "enum": ["paths", "upload"] },
+          "createdAt": { "type": "string" }, "startedAt": { "type": "string" }, "finishedAt": { "type": "string" },
+          "total": { "type": "integer" }, "done": { "type": "integer" }, "recorded": { "type": "integer" }, "skipped": { "type": "integer" },
+          "errors": { "type": "integer" }, "unreadable": { "type": "integer" },
+          "inputIds": { "type": "array", "items": { "type": "integer" }, "description": "The stored inputs of the job's records, at most 10000." },
+          "inputIdsTruncated": { "type": "boolean" },
+          "detectors": { "type": "array", "items": { "type": "object", "required": ["detector", "version", "runId", "scored", "abstained", "errors"], "properties": { "detector": { "type": "string" }, "version": { "type": "string" }, "runId": { "type": "integer" }, "scored": { "type": "integer" }, "abstained": { "type": "integer" }, "errors": { "type": "integer" } } } },
+          "cancelRequested": { "type": "boolean" }, "reason": { "type": "string" }
+        }
       },
       "AuditPage": {
         "type": "object", "required": ["entries"],

@@ -59,17 +59,12 @@ extension VigilAPI {
         case "true": storeResult = true
         default: throw Problem.badRequest("bad-query", "store must be true or false")
         }
-        var readOptions = ECGReadOptions()
-        if let rate = query.get("rate") {
-            guard let hz = Double(rate), hz.isFinite, hz > 0, hz <= 100_000 else {
-                throw Problem.badRequest("bad-query", "rate must be a sampling rate in Hz (0 < rate <= 100000)")
-            }
-            readOptions.samplingRateHz = hz
+        let rate = try query.get("rate").map { (text: String) throws -> Double in
+            guard let hz = Double(text) else { throw Problem.badRequest("bad-query", Self.rateRule) }
+            return hz
         }
-        if let units = query.get("units") {
-            guard ["mV", "uV"].contains(units) else { throw Problem.badRequest("bad-query", "units must be mV or uV") }
-            readOptions.csvUnits = units
-        }
+        let units: String? = query.get("units")
+        let readOptions = try Self.readOptions(rate: rate, units: units, slug: "bad-query")
         let key = try Self.idempotencyKey(request)
 
         // The body: its type first (415), its size before reading it (413), then its shape (400).
@@ -238,6 +233,16 @@ extension VigilAPI {
 
     // MARK: Audit
 
+    /// The `limit` query parameter of a paged read: 1 to `auditPage.max`, `auditPage.default` when absent
+    /// (400 `bad-query` otherwise).
+    func pageLimit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return options.auditPage.default }
+        guard let n = Int(text), (1...options.auditPage.max).contains(n) else {
+            throw Problem.badRequest("bad-query", "limit must be 1 to \(options.auditPage.max)")
+        }
+        return n
+    }
+
     /// `GET /v1/audit[?after=ID][&limit=N]`: audit entries oldest first, a page at a time; appends `audit.read`.
     func audit(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let token = try context.requireToken()
@@ -247,13 +252,7 @@ extension VigilAPI {
             guard let n = Int64(text), n >= 0 else { throw Problem.badRequest("bad-query", "after must be an entry id (>= 0)") }
             after = n
         }
-        var limit = options.auditPage.default
-        if let text = query.get("limit") {
-            guard let n = Int(text), (1...options.auditPage.max).contains(n) else {
-                throw Problem.badRequest("bad-query", "limit must be 1 to \(options.auditPage.max)")
-            }
-            limit = n
-        }
+        let limit = try pageLimit(request)
         let entries: [AuditEntry]
         if let paged = store as? any PagedAuditLog {
             entries = try await paged.auditLog(after: after, limit: limit)

@@ -30,6 +30,14 @@ public struct VigilServiceOptions: Sendable {
     public var explainBackend: BackendKind = .template
     /// The language-model server for the openai backend.
     public var openAI: OpenAIConfiguration?
+    /// The folder under which `POST /v1/jobs` takes server paths (`--data-root`); nil: jobs over paths are refused.
+    public var dataRoot: URL?
+    /// The folder where uploaded job files wait until their job ends; nil: job uploads are refused.
+    public var jobSpool: URL?
+    /// Largest job upload (`POST /v1/jobs`, multipart) in bytes; larger batches go by paths under the data root.
+    public var maxJobUploadBytes = 64 << 20
+    /// Jobs that may be queued or running at once; one more answers 429.
+    public var maxActiveJobs = 16
     /// The clock of documents that carry their own creation time (the ORU's MSH-7 of `/v1/inputs/{id}/hl7v2`).
     public var now: @Sendable () -> Date = { Date() }
 
@@ -78,6 +86,8 @@ public struct VigilAPI: Sendable {
     public let gate: ScoringGate
     /// Routes added by other targets (see ``VigilServiceMount``).
     public let mounts: [VigilServiceMount]
+    /// The batch jobs of `POST /v1/jobs`.
+    public let jobs: JobRunner
     let inFlight = InFlightKeys()
 
     /// A service over `store` and `registry`.
@@ -94,6 +104,8 @@ public struct VigilAPI: Sendable {
         self.gate = ScoringGate(slots: max(1, options.scoringSlots), queueLimit: max(0, options.scoringQueue),
                                 onChange: { metrics.gate(running: $0, waiting: $1) })
         self.mounts = mounts
+        self.jobs = JobRunner(store: store, detectors: registry.detectors(for: .ecg), slots: gate, runSettings: runSettings,
+                              maxActive: options.maxActiveJobs)
     }
 
     /// The router with every route and middleware.
@@ -125,6 +137,7 @@ public struct VigilAPI: Sendable {
         reads.get("/{id}/fhir") { _, context in try await self.fhir(context) }
         addExportRoutes(to: reads)
         addWorklistRoutes(to: v1)
+        addJobRoutes(to: v1)
         v1.group("/explain").add(middleware: RoleMiddleware(.assistant, .reader))
             .post { request, context in try await self.explain(request, context) }
         v1.group("/audit").add(middleware: RoleMiddleware(.admin))

@@ -48,13 +48,7 @@ extension VigilAPI {
             guard let n = Int(text), n >= 0 else { throw Problem.badRequest("bad-query", "offset must be an integer >= 0") }
             offset = n
         }
-        var limit = options.auditPage.default
-        if let text = query.get("limit") {
-            guard let n = Int(text), (1...options.auditPage.max).contains(n) else {
-                throw Problem.badRequest("bad-query", "limit must be 1 to \(options.auditPage.max)")
-            }
-            limit = n
-        }
+        let limit = try pageLimit(request)
         let all = try await store.worklist()
         let page = all.indices.dropFirst(offset).prefix(limit).map { WorklistItem(all[$0], rank: $0 + 1) }
         try await store.appendAudit(AuditEvent(actor: token.auditActor, action: "worklist.read", object: "worklist",

@@ -31,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("explain-backend"), help: "template, or openai (VIGIL_OPENAI_* settings).") var explainBackend = "template"
     @Option(name: .customLong("dicomweb-spool"), help: "Folder for STOW-RS instances (default: DB.dicomweb next to the store).") var dicomwebSpool: String?
     @Option(name: .customLong("series-quiet-seconds"), help: "A STOW-RS series is complete after this many seconds without a new instance.") var seriesQuietSeconds = 10.0
+    @Option(name: .customLong("data-root"), help: "Folder whose ECG files and folders POST /v1/jobs may name (paths outside it are refused; none: jobs take uploads only).") var dataRoot: String?
+    @Option(name: .customLong("job-spool"), help: "Folder where uploaded job files wait for their job (default: a new temporary folder, removed at exit).") var jobSpool: String?
+    @Option(name: .customLong("max-job-upload-mib"), help: "Largest job upload in MiB (413 above; larger batches go by --data-root paths).") var maxJobUploadMiB = 64
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
@@ -39,6 +42,13 @@ struct ServeCommand: AsyncParsableCommand {
         guard scoringSlots >= 1 else { throw ValidationError("--scoring-slots must be at least 1") }
         guard scoringQueue >= 0 else { throw ValidationError("--scoring-queue must be at least 0") }
         guard (1...1024).contains(maxUploadMiB) else { throw ValidationError("--max-upload-mib must be 1 to 1024") }
+        guard (1...4096).contains(maxJobUploadMiB) else { throw ValidationError("--max-job-upload-mib must be 1 to 4096") }
+        if let dataRoot {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dataRoot, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--data-root \(dataRoot): no such folder")
+            }
+        }
         guard seriesQuietSeconds > 0, seriesQuietSeconds <= 3600 else { throw ValidationError("--series-quiet-seconds must be above 0 and at most 3600") }
         guard BackendKind(rawValue: explainBackend) != nil else { throw ValidationError("--explain-backend must be template or openai") }
         if FindingsStores.isPostgres(db), dicomwebSpool == nil {
@@ -66,6 +76,13 @@ struct ServeCommand: AsyncParsableCommand {
         options.maxECGBodyBytes = maxUploadMiB << 20
         options.explainBackend = BackendKind(rawValue: explainBackend)!
         options.openAI = OpenAIConfiguration.fromEnvironment()
+        options.dataRoot = dataRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        options.maxJobUploadBytes = maxJobUploadMiB << 20
+        let spoolFolder = jobSpool.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-jobs-\(UUID().uuidString.lowercased())")
+        try FileManager.default.createDirectory(at: spoolFolder, withIntermediateDirectories: true)
+        defer { if jobSpool == nil { try? FileManager.default.removeItem(at: spoolFolder) } }
+        options.jobSpool = spoolFolder
         // POST /mcp (role assistant): the MCP server over the same store, registry and explanation backend.
         let mcp = VigilMCPEndpoint(context: VigilMCPContext(registry: registry, store: store, backend: options.explainBackend,
                                                             openAI: options.openAI, log: { printError("mcp: \($0)") }),
