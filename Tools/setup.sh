@@ -13,8 +13,9 @@
 #   orthanc, orthanc-dicomweb  a real PACS for the SR round trip (Tools/dicomsr/orthanc-roundtrip.sh: STOW-RS and
 #                    C-STORE, run by Tests/DICOMSRTests and the sample job on loopback ports); Debian's own
 #                    Orthanc service is not started (a policy-rc.d for the install, when the machine has none)
-#   python-hl7       the PyPI package hl7 in a small virtual environment (/var/cache/vigil/validators, or
-#                    VIGIL_VALIDATORS), for Tools/hl7/validate.py, run by Tests/HL7v2Tests and the sample job
+#   python-hl7, mcp  the PyPI packages hl7 and mcp (the official MCP Python SDK) in a small virtual environment
+#                    (/var/cache/vigil/validators, or VIGIL_VALIDATORS): Tools/hl7/validate.py (Tests/HL7v2Tests, the
+#                    sample job) and the MCP client Tools/mcp/client.py (Tests/VigilCLITests/MCPClientTests)
 #   --with-llm       also Tools/llm/setup.sh: llama-server and SmolLM2-135M for the explainer's end-to-end test
 #                    (built once, cached in /var/cache/vigil/llm; ~13 min of CPU the first time)
 set -euo pipefail

@@ -7,8 +7,9 @@ import VigilMCP
 extension VigilServiceMount {
     /// `POST /mcp` for the AI assistant (role `assistant`): Vigil's MCP server (``VigilMCP/VigilMCPEndpoint``,
     /// stateless streamable HTTP) behind the service's bearer-token and role checks. The token's audit actor
-    /// (`token:<id>`) names the audit entries of every tool call. GET and DELETE reach the endpoint too, which
-    /// answers them 405 (no SSE stream, no sessions), as the MCP transport specification asks.
+    /// (`token:<id>`) names the audit entries of every tool call. Only POST is routed: GET (no SSE stream) and
+    /// DELETE (no sessions) get the service's 405 with `Allow: POST`, as the MCP transport specification asks of a
+    /// server without streams or sessions.
     public static func mcp(_ endpoint: VigilMCPEndpoint) -> VigilServiceMount {
         VigilServiceMount(path: "mcp", roles: [.assistant]) { group in
             let answer: @Sendable (Request, VigilRequestContext) async throws -> Response = { request, context in
@@ -34,8 +35,6 @@ extension VigilServiceMount {
                                 body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
             }
             group.post(use: answer)
-            group.get(use: answer)
-            group.delete(use: answer)
         }
     }
 }

@@ -46,6 +46,57 @@ public enum OpenAPIDocument {
         "responses": { "200": { "description": "OpenAPI 3.1.", "content": { "application/json": { "schema": { "type": "object" } } } } }
       }
     },
+    "/mcp": {
+      "post": {
+        "operationId": "mcp", "summary": "The MCP server for the AI assistant (role assistant): streamable HTTP, stateless (no Mcp-Session-Id, plain JSON answers, no SSE; GET and DELETE answer 405). Tools list_detectors, get_findings, explain_findings, get_worklist (read-only, audited); model cards as resources.",
+        "description": "One JSON-RPC 2.0 message per request (docs/mcp.md). Accept must include application/json; MCP-Protocol-Version, when sent, must be one the server speaks (2024-11-05 to 2025-11-25). Transport errors are JSON-RPC error objects (application/json) from the MCP SDK; token, role and size errors are problems.",
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "description": "A JSON-RPC 2.0 request (with id) or notification (without).", "required": ["jsonrpc", "method"], "properties": { "jsonrpc": { "const": "2.0" }, "id": { "type": ["integer", "string"] }, "method": { "type": "string", "minLength": 1 }, "params": { "type": "object" } } } } } },
+        "responses": {
+          "200": { "description": "The JSON-RPC answer.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/JSONRPCMessage" } } } },
+          "202": { "description": "A notification, accepted (no body)." },
+          "400": { "description": "Not one JSON-RPC message, or an unsupported protocol version.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/JSONRPCMessage" } }, "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "description": "A role other than assistant (problem), or an Origin that is not allowed (JSON-RPC error).", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/JSONRPCMessage" } }, "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "406": { "description": "Accept without application/json.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/JSONRPCMessage" } } } },
+          "413": { "$ref": "#/components/responses/Problem" },
+          "415": { "description": "Content-Type other than application/json.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/JSONRPCMessage" } } } },
+          "421": { "description": "A Host header that is not loopback on a loopback server.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/JSONRPCMessage" } } } }
+        }
+      }
+    },
+    "/dicomweb/studies": {
+      "post": {
+        "operationId": "stowStudies", "summary": "DICOMweb STOW-RS (PS3.18 10.5; role scorer): CT instances into the spool; a series quiet for --series-quiet-seconds goes on the worklist and is tagged by the CT detector.",
+        "requestBody": { "$ref": "#/components/requestBodies/STOW" },
+        "responses": {
+          "200": { "$ref": "#/components/responses/STOWAnswer" },
+          "202": { "$ref": "#/components/responses/STOWAnswer" },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "409": { "$ref": "#/components/responses/STOWAnswer" },
+          "413": { "$ref": "#/components/responses/Problem" },
+          "415": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
+    "/dicomweb/studies/{study}": {
+      "post": {
+        "operationId": "stowStudy", "summary": "DICOMweb STOW-RS into one study (role scorer): an instance of another study fails alone (Failure Reason A900).",
+        "parameters": [ { "name": "study", "in": "path", "required": true, "schema": { "type": "string", "minLength": 1 } } ],
+        "requestBody": { "$ref": "#/components/requestBodies/STOW" },
+        "responses": {
+          "200": { "$ref": "#/components/responses/STOWAnswer" },
+          "202": { "$ref": "#/components/responses/STOWAnswer" },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" },
+          "409": { "$ref": "#/components/responses/STOWAnswer" },
+          "413": { "$ref": "#/components/responses/Problem" },
+          "415": { "$ref": "#/components/responses/Problem" }
+        }
+      }
+    },
     "/v1/detectors": {
       "get": {
         "operationId": "listDetectors", "summary": "Detectors and their model cards (any role).",
@@ -270,7 +321,11 @@ public enum OpenAPIDocument {
       "JobId": { "name": "job", "in": "path", "required": true, "description": "A lowercase UUID; anything else is no job (404).", "schema": { "type": "string", "minLength": 1 } }
     },
     "responses": {
-      "Problem": { "description": "RFC 7807 problem.", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
+      "Problem": { "description": "RFC 7807 problem.", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+      "STOWAnswer": { "description": "The PS3.18 Store Instances Response (DICOM JSON): 200 every instance stored, 202 some failed (FailedSOPSequence), 409 none stored.", "content": { "application/dicom+json": { "schema": { "type": "object" } } } }
+    },
+    "requestBodies": {
+      "STOW": { "required": true, "description": "multipart/related; type=\"application/dicom\"; boundary=...: one DICOM instance per part (at most 5000 parts, 512 MiB per part, 4 GiB per body).", "content": { "multipart/related": { "schema": { "type": "string", "minLength": 1 } } } }
     },
     "schemas": {
       "Problem": {
@@ -278,6 +333,7 @@ public enum OpenAPIDocument {
         "properties": { "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" }, "detail": { "type": "string" } }
       },
       "Status": { "type": "object", "required": ["status"], "properties": { "status": { "type": "string" } } },
+      "JSONRPCMessage": { "type": "object", "required": ["jsonrpc"], "properties": { "jsonrpc": { "const": "2.0" }, "id": { "type": ["integer", "string", "null"] }, "result": { "type": "object" }, "error": { "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "integer" }, "message": { "type": "string" } } } } },
       "Ready": {
         "type": "object", "required": ["status", "detectors", "notes"],
         "properties": { "status": { "const": "ready" }, "detectors": { "type": "array", "items": { "type": "string" } }, "notes": { "type": "array", "items": { "type": "string" } } }

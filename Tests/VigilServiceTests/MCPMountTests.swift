@@ -65,8 +65,11 @@ import VigilMCP
                 let ids = ((result?["structuredContent"] as? [String: Any])?["detectors"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
                 #expect(ids == ["ecg-rhythm"])
             }
-            try await client.execute(uri: "/mcp", method: .get, headers: Self.headers(secrets[.assistant])) { r in
-                #expect(r.status == .methodNotAllowed)
+            for method in [HTTPRequest.Method.get, .delete] {
+                try await client.execute(uri: "/mcp", method: method, headers: Self.headers(secrets[.assistant])) { r in
+                    #expect(r.status == .methodNotAllowed)
+                    #expect(r.headers[.allow] == "POST")
+                }
             }
         }
         let entries = try await store.auditLog(object: "detectors")

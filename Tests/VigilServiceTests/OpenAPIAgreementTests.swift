@@ -1,14 +1,30 @@
+import DICOMWebIngest
+import DetectorKit
+import FindingsStore
 import Foundation
 import Hummingbird
 import Testing
+import VigilMCP
 @testable import VigilService
 
-/// The committed OpenAPI document and the router agree: every route is in the spec and every spec
-/// operation is a route (paths and methods, both directions).
+/// The committed OpenAPI document and the router `vigil serve` builds (with its two mounts, `/mcp` and
+/// `/dicomweb`) agree: every route is in the spec and every spec operation is a route (paths and methods, both
+/// directions).
 @Suite struct OpenAPIAgreementTests {
+    /// The harness with the mounts `vigil serve` adds.
+    static func served() async throws -> (Harness, URL) {
+        let spoolRoot = FileManager.default.temporaryDirectory.appendingPathComponent("OpenAPIAgreement-\(UUID().uuidString)")
+        let spool = try InstanceSpool(root: spoolRoot)
+        let stow = STOWService(spool: spool, assembler: SeriesAssembler(spool: spool, quietTime: 10))
+        // The MCP context's own store and registry: only the routes are compared.
+        let store = try SQLiteFindingsStore(path: spoolRoot.appendingPathComponent("mcp.sqlite").path, actor: "test")
+        let mcp = VigilMCPEndpoint(context: VigilMCPContext(registry: DetectorRegistry(), store: store))
+        return (try await Harness.make(mounts: [.mcp(mcp), .dicomweb(stow)]), spoolRoot)
+    }
+
     @Test func routerRoutesAndSpecOperationsAreTheSame() async throws {
-        let h = try await Harness.make()
-        defer { h.remove() }
+        let (h, spool) = try await Self.served()
+        defer { h.remove(); try? FileManager.default.removeItem(at: spool) }
         let routes = Set(h.api.router().routes.map { "\($0.method.rawValue) \($0.path)" })
         let spec = try #require(try JSONSerialization.jsonObject(with: OpenAPIDocument.data) as? [String: Any])
         let paths = try #require(spec["paths"] as? [String: [String: Any]])
@@ -31,13 +47,14 @@ import Testing
         let refs = text.matches(of: /"\$ref": "#\/components\/(\w+)\/(\w+)"/).map { (String($0.1), String($0.2)) }
         #expect(!refs.isEmpty)
         for (section, name) in refs { #expect(components[section]?[name] != nil, "dangling $ref \(section)/\(name)") }
-        // Every /v1 operation declares 401; the open routes declare no security.
+        // Every token route (/v1, /mcp, /dicomweb) declares 401; the open routes declare no security.
         let paths = try #require(spec["paths"] as? [String: [String: [String: Any]]])
+        let open: Set<String> = ["/healthz", "/readyz", "/metrics", "/openapi.json"]
         for (path, item) in paths {
             for (_, op) in item {
                 let responses = op["responses"] as? [String: Any] ?? [:]
-                if path.hasPrefix("/v1/") { #expect(responses["401"] != nil, "\(path) lacks 401") }
-                else { #expect((op["security"] as? [Any])?.isEmpty == true, "\(path) should be open") }
+                if open.contains(path) { #expect((op["security"] as? [Any])?.isEmpty == true, "\(path) should be open") }
+                else { #expect(responses["401"] != nil, "\(path) lacks 401"); #expect(op["security"] == nil, "\(path) needs the token") }
             }
         }
     }

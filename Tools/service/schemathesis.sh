@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Property-based API test of `vigil serve` against its own /openapi.json with schemathesis (pip install
 # schemathesis, into the tools venv): no 5xx, responses conform to the document, per role. Bounded by
-# MAX_EXAMPLES per operation and a time limit.
+# MAX_EXAMPLES per operation and a time limit. The two STOW-RS operations are left out: schemathesis cannot
+# generate multipart/related bodies ("no supported serializers"); Orthanc's own STOW-RS client and
+# Tests/VigilServiceTests/DICOMWebMountTests cover them.
 #   Tools/service/schemathesis.sh     MAX_EXAMPLES=30 PY=/work/venv-tools/bin/python VIGIL=.build/release/vigil
 cd "$(dirname "$0")/../.."
 MAX_EXAMPLES=${MAX_EXAMPLES:-30}
@@ -17,6 +19,6 @@ status=0
 for role in SCORER READER ASSISTANT ADMIN; do
     echo "== schemathesis as $role"
     timeout 600 "$ST" run "$BASE/openapi.json" --url "$BASE" -H "Authorization: Bearer ${!role}" \
-        --checks all --max-examples "$MAX_EXAMPLES" --seed 21 --no-color || status=1
+        --checks all --exclude-path-regex '^/dicomweb/' --max-examples "$MAX_EXAMPLES" --seed 21 --no-color || status=1
 done
 exit $status
