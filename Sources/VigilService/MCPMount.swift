@@ -27,6 +27,9 @@ extension VigilServiceMount {
                     let name = field.name.canonicalName
                     headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
                 }
+                // No Accept at all means any media type (RFC 9110 §12.5.1), so JSON: the SDK would answer 406.
+                // An Accept that leaves out application/json still gets the SDK's 406.
+                if request.headers[.accept] == nil { headers["accept"] = "application/json" }
                 let r = await endpoint.handle(method: request.method.rawValue, headers: headers,
                                               body: Data(body.readableBytesView), caller: token.auditActor)
                 var fields = HTTPFields()

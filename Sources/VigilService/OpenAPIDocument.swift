@@ -49,7 +49,7 @@ public enum OpenAPIDocument {
     "/mcp": {
       "post": {
         "operationId": "mcp", "summary": "The MCP server for the AI assistant (role assistant): streamable HTTP, stateless (no Mcp-Session-Id, plain JSON answers, no SSE; GET and DELETE answer 405). Tools list_detectors, get_findings, explain_findings, get_worklist (read-only, audited); model cards as resources.",
-        "description": "One JSON-RPC 2.0 message per request (docs/mcp.md). Accept must include application/json; MCP-Protocol-Version, when sent, must be one the server speaks (2024-11-05 to 2025-11-25). Transport errors are JSON-RPC error objects (application/json) from the MCP SDK; token, role and size errors are problems.",
+        "description": "One JSON-RPC 2.0 message per request (docs/mcp.md). Accept, when sent, must include application/json (none: JSON); MCP-Protocol-Version, when sent, must be one the server speaks (2024-11-05 to 2025-11-25). Transport errors are JSON-RPC error objects (application/json) from the MCP SDK; token, role and size errors are problems.",
         "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "description": "A JSON-RPC 2.0 request (with id) or notification (without).", "required": ["jsonrpc", "method"], "properties": { "jsonrpc": { "const": "2.0" }, "id": { "type": ["integer", "string"] }, "method": { "type": "string", "minLength": 1 }, "params": { "type": "object" } } } } } },
         "responses": {
           "200": { "description": "The JSON-RPC answer.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/JSONRPCMessage" } } } },
@@ -229,7 +229,7 @@ public enum OpenAPIDocument {
       "get": {
         "operationId": "getWorklist", "summary": "The radiology worklist, highest tag priority first (untagged last), then by arrival, a page at a time (role reader); the read is audited.",
         "parameters": [
-          { "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0 } },
+          { "name": "offset", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0, "maximum": 9223372036854775807 } },
           { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
         ],
         "responses": {

@@ -65,6 +65,18 @@ import VigilMCP
                 let ids = ((result?["structuredContent"] as? [String: Any])?["detectors"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
                 #expect(ids == ["ecg-rhythm"])
             }
+            // No Accept header means any type, so JSON; an Accept without JSON is refused by the SDK (406).
+            var noAccept = Self.headers(secrets[.assistant])
+            noAccept[.accept] = nil
+            try await client.execute(uri: "/mcp", method: .post, headers: noAccept, body: Self.listDetectors) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType] == "application/json")
+            }
+            var htmlOnly = Self.headers(secrets[.assistant])
+            htmlOnly[.accept] = "text/html"
+            try await client.execute(uri: "/mcp", method: .post, headers: htmlOnly, body: Self.listDetectors) { r in
+                #expect(r.status == .notAcceptable)
+            }
             for method in [HTTPRequest.Method.get, .delete] {
                 try await client.execute(uri: "/mcp", method: method, headers: Self.headers(secrets[.assistant])) { r in
                     #expect(r.status == .methodNotAllowed)
@@ -73,7 +85,7 @@ import VigilMCP
             }
         }
         let entries = try await store.auditLog(object: "detectors")
-        #expect(entries.map(\.actor) == ["token:\(ids[.assistant]!)"])
+        #expect(entries.map(\.actor) == Array(repeating: "token:\(ids[.assistant]!)", count: 2))  // two list_detectors calls answered
         #expect(entries.first?.action == "detectors.list")
     }
 }
