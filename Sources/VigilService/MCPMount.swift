@@ -27,9 +27,9 @@ extension VigilServiceMount {
                     let name = field.name.canonicalName
                     headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
                 }
-                // No Accept at all means any media type (RFC 9110 §12.5.1), so JSON: the SDK would answer 406.
-                // An Accept that leaves out application/json still gets the SDK's 406.
-                if request.headers[.accept] == nil { headers["accept"] = "application/json" }
+                // No Accept, or one with */* or application/*, takes JSON (RFC 9110 §12.5.1); the SDK looks for the
+                // literal application/json and would answer 406. An Accept that rules JSON out still gets its 406.
+                if Self.acceptsJSONByWildcard(request.headers[values: .accept]) { headers["accept"] = "application/json" }
                 let r = await endpoint.handle(method: request.method.rawValue, headers: headers,
                                               body: Data(body.readableBytesView), caller: token.auditActor)
                 var fields = HTTPFields()
@@ -39,5 +39,18 @@ extension VigilServiceMount {
             }
             group.post(use: answer)
         }
+    }
+
+    /// True when the Accept values take JSON without naming it: none at all, or a `*/*` or `application/*` range
+    /// (with any parameters, q > 0).
+    static func acceptsJSONByWildcard(_ values: [String]) -> Bool {
+        guard !values.isEmpty else { return true }
+        let ranges = values.flatMap { $0.split(separator: ",") }.map { item -> (type: String, q: Double) in
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let q = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return (parts.first ?? "", q)
+        }
+        if ranges.contains(where: { $0.type == "application/json" }) { return false }
+        return ranges.contains { ($0.type == "*/*" || $0.type == "application/*") && $0.q > 0 }
     }
 }
