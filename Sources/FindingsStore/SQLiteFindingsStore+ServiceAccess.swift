@@ -6,22 +6,26 @@ import GRDB
 extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
     // MARK: Tokens
 
-    /// See ``APITokenStore/createToken(role:name:)``. Appends a `token.create` audit entry (role, id; no secret).
-    public func createToken(role: APIRole, name: String?) async throws -> (secret: String, token: APIToken) {
+    /// See ``APITokenStore/createToken(role:name:expiresAt:)``. Appends a `token.create` audit entry (role, id,
+    /// expiry; no secret).
+    public func createToken(role: APIRole, name: String?, expiresAt: Date?) async throws -> (secret: String, token: APIToken) {
         let trimmed = try APIToken.checkedName(name)
         let secret = APIToken.newSecret()
         let digest = SHA256Digest.hex(of: Data(secret.utf8))
         let at = Millis.from(now())
+        let expires = expiresAt.map(Millis.from)
         let actor = self.actor
         let id: Int64 = try await pool.write { db in
-            try db.execute(sql: "INSERT INTO api_tokens (token_sha256, role, name, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [digest, role.rawValue, trimmed, at])
+            try db.execute(sql: "INSERT INTO api_tokens (token_sha256, role, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [digest, role.rawValue, trimmed, at, expires])
             let id = db.lastInsertedRowID
-            try Self.audit(db, at: at, actor: actor, action: "token.create", object: "token:\(id)",
-                           details: ["role": .string(role.rawValue)])
+            var details: [String: JSONValue] = ["role": .string(role.rawValue)]
+            if let expires { details["expiresAt"] = .string(ISO8601DateFormatter().string(from: Millis.date(expires))) }
+            try Self.audit(db, at: at, actor: actor, action: "token.create", object: "token:\(id)", details: details)
             return id
         }
-        return (secret, APIToken(id: id, role: role, name: trimmed, createdAt: Millis.date(at), revokedAt: nil))
+        return (secret, APIToken(id: id, role: role, name: trimmed, createdAt: Millis.date(at), revokedAt: nil,
+                                 expiresAt: expires.map(Millis.date)))
     }
 
     /// See ``APITokenStore/token(secret:)``.
@@ -53,7 +57,7 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
             try db.execute(sql: "UPDATE api_tokens SET revoked_at = ? WHERE id = ?", arguments: [at, id])
             try Self.audit(db, at: at, actor: actor, action: "token.revoke", object: "token:\(id)", details: [:])
             return APIToken(id: token.id, role: token.role, name: token.name, createdAt: token.createdAt,
-                            revokedAt: Millis.date(at))
+                            revokedAt: Millis.date(at), expiresAt: token.expiresAt)
         }
     }
 
@@ -64,8 +68,9 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
             throw FindingsStoreError.corruptRow(table: "api_tokens", id: id, problem: "unknown role")
         }
         let revoked: Int64? = row["revoked_at"]
+        let expires: Int64? = row["expires_at"]
         return APIToken(id: id, role: role, name: row["name"], createdAt: Millis.date(row["created_at"]),
-                        revokedAt: revoked.map(Millis.date))
+                        revokedAt: revoked.map(Millis.date), expiresAt: expires.map(Millis.date))
     }
 
     // MARK: Idempotency keys

@@ -5,7 +5,7 @@ import GRDB
 /// `grdb_migrations`, so opening a file applies exactly the missing ones, in one transaction each.
 enum SQLiteSchema {
     /// Migration names in order; the last is the current schema.
-    static let migrationNames = ["v1-initial", "v2-input-source", "v3-service-access"]
+    static let migrationNames = ["v1-initial", "v2-input-source", "v3-service-access", "v4-token-expiry"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -17,6 +17,9 @@ enum SQLiteSchema {
         }
         migrator.registerMigration("v3-service-access") { db in
             try db.execute(sql: v3)
+        }
+        migrator.registerMigration("v4-token-expiry") { db in
+            try db.execute(sql: v4)
         }
         return migrator
     }
@@ -170,5 +173,10 @@ enum SQLiteSchema {
             created_at     INTEGER NOT NULL,
             PRIMARY KEY (scope, key_sha256)
         );
+        """
+
+    /// An API token may carry an expiry time (INTEGER ms; NULL: valid until revoked).
+    static let v4 = """
+        ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
         """
 }

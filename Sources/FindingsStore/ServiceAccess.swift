@@ -28,14 +28,22 @@ public struct APIToken: Sendable, Hashable, Codable {
     public let createdAt: Date
     /// When it was revoked; nil while it is valid.
     public let revokedAt: Date?
+    /// When it stops being accepted; nil: until it is revoked.
+    public let expiresAt: Date?
 
     /// A stored token (stores make these; see ``APITokenStore``).
-    public init(id: Int64, role: APIRole, name: String?, createdAt: Date, revokedAt: Date?) {
+    public init(id: Int64, role: APIRole, name: String?, createdAt: Date, revokedAt: Date?, expiresAt: Date? = nil) {
         self.id = id
         self.role = role
         self.name = name
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.expiresAt = expiresAt
+    }
+
+    /// Not revoked and not expired at `date`.
+    public func isValid(at date: Date) -> Bool {
+        revokedAt == nil && (expiresAt.map { date < $0 } ?? true)
     }
 
     /// The actor that audit entries name for requests made with this token.
@@ -87,9 +95,10 @@ public enum APITokenError: Error, Sendable, Hashable, CustomStringConvertible, L
 
 /// Bearer tokens of the HTTP service.
 public protocol APITokenStore: Sendable {
-    /// Creates a token with a fresh random secret (256 bits, `vigil_` + base64url) and stores its SHA-256.
+    /// Creates a token with a fresh random secret (256 bits, `vigil_` + base64url) and stores its SHA-256;
+    /// `expiresAt` nil: valid until revoked.
     /// - Returns: the secret (shown once, never stored) and the stored token.
-    func createToken(role: APIRole, name: String?) async throws -> (secret: String, token: APIToken)
+    func createToken(role: APIRole, name: String?, expiresAt: Date?) async throws -> (secret: String, token: APIToken)
     /// The token whose secret this is (revoked ones included, with ``APIToken/revokedAt``), or nil.
     func token(secret: String) async throws -> APIToken?
     /// Every token, oldest first.
@@ -97,6 +106,13 @@ public protocol APITokenStore: Sendable {
     /// Revokes a token (revoking it again keeps the first revocation time).
     /// - Throws: ``APITokenError/unknownToken(_:)``.
     func revokeToken(id: Int64) async throws -> APIToken
+}
+
+extension APITokenStore {
+    /// A token valid until revoked.
+    public func createToken(role: APIRole, name: String?) async throws -> (secret: String, token: APIToken) {
+        try await createToken(role: role, name: name, expiresAt: nil)
+    }
 }
 
 /// An answer kept under an `Idempotency-Key`.

@@ -9,28 +9,31 @@ import PostgresNIO
 /// secret's SHA-256 is stored, token creation and revocation are audited, an idempotency key is stored as
 /// its SHA-256 and the first answer kept wins.
 extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
-    static let tokenColumns = "id, role, name, created_at, revoked_at"
+    static let tokenColumns = "id, role, name, created_at, revoked_at, expires_at"
 
     // MARK: Tokens
 
-    /// See ``APITokenStore/createToken(role:name:)``. Appends a `token.create` audit entry (role, id; no secret).
-    public func createToken(role: APIRole, name: String?) async throws -> (secret: String, token: APIToken) {
+    /// See ``APITokenStore/createToken(role:name:expiresAt:)``. Appends a `token.create` audit entry (role, id,
+    /// expiry; no secret).
+    public func createToken(role: APIRole, name: String?, expiresAt: Date?) async throws -> (secret: String, token: APIToken) {
         let trimmed = try APIToken.checkedName(name)
         let secret = APIToken.newSecret()
         let digest = SHA256Digest.hex(of: Data(secret.utf8))
         let at = Millis.round(now())
+        let expires = expiresAt.map(Millis.round)
         let actor = actor
         let id: Int64 = try await transaction("creating an API token") { conn in
             guard let row = try await conn.rows("""
-                INSERT INTO api_tokens (token_sha256, role, name, created_at)
-                VALUES (\(digest), \(role.rawValue), \(trimmed), \(at)) RETURNING id
+                INSERT INTO api_tokens (token_sha256, role, name, created_at, expires_at)
+                VALUES (\(digest), \(role.rawValue), \(trimmed), \(at), \(expires)) RETURNING id
                 """).first else { throw FindingsStoreError.corruptRow(table: "api_tokens", id: 0, problem: "no id returned") }
             let id = try row.decode(Int64.self)
-            try await Self.audit(conn, at: at, actor: actor, action: "token.create", object: "token:\(id)",
-                                 details: ["role": .string(role.rawValue)])
+            var details: [String: JSONValue] = ["role": .string(role.rawValue)]
+            if let expires { details["expiresAt"] = .string(ISO8601DateFormatter().string(from: expires)) }
+            try await Self.audit(conn, at: at, actor: actor, action: "token.create", object: "token:\(id)", details: details)
             return id
         }
-        return (secret, APIToken(id: id, role: role, name: trimmed, createdAt: at, revokedAt: nil))
+        return (secret, APIToken(id: id, role: role, name: trimmed, createdAt: at, revokedAt: nil, expiresAt: expires))
     }
 
     /// See ``APITokenStore/token(secret:)``.
@@ -61,17 +64,18 @@ extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog 
             if token.revokedAt != nil { return token }
             try await conn.run("UPDATE api_tokens SET revoked_at = \(at) WHERE id = \(id)")
             try await Self.audit(conn, at: at, actor: actor, action: "token.revoke", object: "token:\(id)", details: [:])
-            return APIToken(id: token.id, role: token.role, name: token.name, createdAt: token.createdAt, revokedAt: at)
+            return APIToken(id: token.id, role: token.role, name: token.name, createdAt: token.createdAt, revokedAt: at,
+                            expiresAt: token.expiresAt)
         }
     }
 
     static func token(from row: PostgresRow) throws -> APIToken {
-        let (id, roleText, name, created, revoked) = try row.decode((Int64, String, String?, Date, Date?).self)
+        let (id, roleText, name, created, revoked, expires) = try row.decode((Int64, String, String?, Date, Date?, Date?).self)
         guard let role = APIRole(rawValue: roleText) else {
             throw FindingsStoreError.corruptRow(table: "api_tokens", id: id, problem: "unknown role")
         }
         return APIToken(id: id, role: role, name: name, createdAt: Millis.round(created),
-                        revokedAt: revoked.map(Millis.round))
+                        revokedAt: revoked.map(Millis.round), expiresAt: expires.map(Millis.round))
     }
 
     // MARK: Idempotency keys

@@ -17,6 +17,7 @@ enum PostgresSchema {
         Migration(name: "v1-initial", statements: v1),
         Migration(name: "v2-work-queue", statements: v2),
         Migration(name: "v3-service-access", statements: v3),
+        Migration(name: "v4-token-expiry", statements: v4),
     ]
 
     static var migrationNames: [String] { migrations.map(\.name) }
@@ -219,5 +220,10 @@ enum PostgresSchema {
             PRIMARY KEY (scope, key_sha256)
         )
         """,
+    ]
+
+    /// An API token may carry an expiry time (NULL: valid until revoked), as the SQLite migration of the same name.
+    static let v4: [String] = [
+        "ALTER TABLE api_tokens ADD COLUMN expires_at timestamptz",
     ]
 }

@@ -46,6 +46,7 @@ struct TokenMiddleware: RouterMiddleware {
             throw Problem.unauthorized("the token is not valid")
         }
         guard token.revokedAt == nil else { throw Problem.unauthorized("the token is not valid") }
+        guard token.isValid(at: Date()) else { throw Problem.unauthorized("the token has expired") }
         var context = context
         context.token = token
         return try await next(request, context)

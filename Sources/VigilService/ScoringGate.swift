@@ -82,7 +82,15 @@ public actor ScoringGate: BatchSlots {
 /// cooperative pool is). The gate bounds how many jobs run on it at once, so it never has more than ``ScoringGate/slots``
 /// scorings in flight.
 final class ScoringExecutor: TaskExecutor {
-    private let queue = DispatchQueue(label: "vigil.scoring", qos: .userInitiated, attributes: .concurrent)
+    /// The queue's label, also set as its specific value under ``key`` (so code can tell it runs there).
+    static let label = "vigil.scoring"
+    nonisolated(unsafe) static let key = DispatchSpecificKey<String>()
+    private let queue: DispatchQueue
+
+    init() {
+        queue = DispatchQueue(label: Self.label, qos: .userInitiated, attributes: .concurrent)
+        queue.setSpecific(key: Self.key, value: Self.label)
+    }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)

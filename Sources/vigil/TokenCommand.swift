@@ -19,18 +19,22 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "The findings store: a SQLite file (created if absent) or a postgresql:// URL.") var db: String
         @Option(help: "scorer, reader, assistant or admin.") var role: String
         @Option(help: "What the token is for (a system's name; no person's data).") var name: String?
+        @Option(name: .customLong("expires-days"), help: "Days until the token stops being accepted (1 to 3650; default: until revoked).") var expiresDays: Int?
 
         func validate() throws {
             guard APIRole(rawValue: role) != nil else {
                 throw ValidationError("--role must be one of \(APIRole.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            if let expiresDays, !(1...3650).contains(expiresDays) { throw ValidationError("--expires-days must be 1 to 3650") }
         }
 
         func run() async throws {
             let store = try await FindingsStores.openService(db, actor: "cli")
-            let (secret, token) = try await store.createToken(role: APIRole(rawValue: role)!, name: name)
+            let expires = expiresDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
+            let (secret, token) = try await store.createToken(role: APIRole(rawValue: role)!, name: name, expiresAt: expires)
             print(secret)
-            printError("token #\(token.id) (\(token.role.rawValue)) created; it is not shown again")
+            let until = token.expiresAt.map { "valid until \(ISO8601DateFormatter().string(from: $0))" } ?? "valid until revoked"
+            printError("token #\(token.id) (\(token.role.rawValue)) created, \(until); it is not shown again")
         }
     }
 
@@ -47,9 +51,9 @@ struct TokenCommand: AsyncParsableCommand {
                 return
             }
             let f = ISO8601DateFormatter()
-            print("id\trole\tcreated\trevoked\tname")
+            print("id\trole\tcreated\texpires\trevoked\tname")
             for t in tokens {
-                print("\(t.id)\t\(t.role.rawValue)\t\(f.string(from: t.createdAt))\t\(t.revokedAt.map(f.string(from:)) ?? "-")\t\(t.name ?? "")")
+                print("\(t.id)\t\(t.role.rawValue)\t\(f.string(from: t.createdAt))\t\(t.expiresAt.map(f.string(from:)) ?? "-")\t\(t.revokedAt.map(f.string(from:)) ?? "-")\t\(t.name ?? "")")
             }
         }
     }

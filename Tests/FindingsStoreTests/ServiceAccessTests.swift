@@ -50,6 +50,26 @@ import Testing
         await #expect(throws: APITokenError.self) { try await store.createToken(role: .reader, name: "a\u{7}b") }
     }
 
+    @Test(arguments: StoreEngine.enabled) func anExpiryIsKeptAndEndsTheTokensValidity(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
+        defer { db.remove() }
+        let store = try await db.openService(actor: "cli")
+        let until = Date(timeIntervalSince1970: 1_800_000_000.123)
+        let a = try await store.createToken(role: .reader, name: "expiring", expiresAt: until)
+        let b = try await store.createToken(role: .reader, name: "open-ended")
+        let stored = try #require(try await store.token(secret: a.secret))
+        #expect(stored == a.token)
+        #expect(abs(try #require(stored.expiresAt).timeIntervalSince(until)) < 0.001)  // kept to the millisecond
+        #expect(try await store.token(secret: b.secret)?.expiresAt == nil)
+        #expect(stored.isValid(at: until.addingTimeInterval(-1)))
+        #expect(!stored.isValid(at: until))
+        #expect(try await store.tokens().map(\.expiresAt) == [stored.expiresAt, nil])
+        // Revoking keeps the expiry; the creation's audit entry states it.
+        #expect(try await store.revokeToken(id: a.token.id).expiresAt == stored.expiresAt)
+        let created = try await store.auditLog(object: "token:\(a.token.id)").first
+        #expect(created?.details["expiresAt"] != nil)
+    }
+
     @Test(arguments: StoreEngine.enabled) func idempotentResponsesKeepTheFirstAnswerPerScope(_ engine: StoreEngine) async throws {
         let db = try await TestDatabase(engine)
         defer { db.remove() }
@@ -88,7 +108,7 @@ import Testing
         let db = try TempDatabase()
         defer { db.remove() }
         let store = try SQLiteFindingsStore(path: db.path, actor: "cli")
-        #expect(SQLiteFindingsStore.schemaMigrations.last == "v3-service-access")
+        #expect(SQLiteFindingsStore.schemaMigrations.suffix(2) == ["v3-service-access", "v4-token-expiry"])
         let objects = Set(try await store.schemaObjects())
         #expect(objects.isSuperset(of: ["api_tokens", "idempotency_keys"]))
     }
@@ -105,7 +125,7 @@ import Testing
         let digest = SHA256Digest.hex(of: Data(secret.utf8))
         #expect(try await pg.integer("SELECT count(*) FROM api_tokens WHERE token_sha256 = '\(digest)'") == 1)
         #expect(try await pg.integer("SELECT count(*) FROM api_tokens WHERE token_sha256 = '\(secret)' OR name = '\(secret)'") == 0)
-        #expect(PostgresFindingsStore.schemaMigrations.last == "v3-service-access")
+        #expect(PostgresFindingsStore.schemaMigrations.suffix(2) == ["v3-service-access", "v4-token-expiry"])
         let objects = Set(try await pg.schemaObjects())
         #expect(objects.isSuperset(of: ["api_tokens", "idempotency_keys"]))
         let audit = try await store.auditLog(object: "token:\(token.id)")

@@ -57,8 +57,9 @@ import Testing
         defer { h.remove() }
         let revoked = try await h.store.createToken(role: .admin, name: "old")
         _ = try await h.store.revokeToken(id: revoked.token.id)
+        let expired = try await h.store.createToken(role: .admin, name: "expired", expiresAt: Date().addingTimeInterval(-1))
         let badHeaders: [String?] = [nil, "Bearer", "Bearer vigil_unknown", "Basic dXNlcjpwYXNz", "Bearer \(revoked.secret)",
-                                     "bearer  " + String(repeating: "x", count: 300)]
+                                     "Bearer \(expired.secret)", "bearer  " + String(repeating: "x", count: 300)]
         try await h.test { client in
             for (uri, method) in Self.protectedRoutes {
                 for header in badHeaders {
