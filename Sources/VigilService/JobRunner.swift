@@ -107,7 +107,6 @@ public actor JobRunner {
     private struct Entry {
         let owner: String
         let status: JobBox
-        var task: Task<Void, Never>?
     }
 
     private let store: any FindingsStore
@@ -143,7 +142,7 @@ public actor JobRunner {
         let id = UUID().uuidString.lowercased()
         let status = JobStatus(id: id, state: .queued, source: source.kind, createdAt: Date())
         let box = JobBox(status)
-        jobs[id] = Entry(owner: owner, status: box, task: nil)
+        jobs[id] = Entry(owner: owner, status: box)
         order.append(id)
         forgetEnded()
         let previous = last
@@ -152,7 +151,6 @@ public actor JobRunner {
             await previous?.value
             await work.run(source, status: box)
         }
-        jobs[id]?.task = task
         last = task
         return status
     }
@@ -168,18 +166,18 @@ public actor JobRunner {
     /// - Returns: the job after the cancel, nil when `owner` has no such job.
     public func cancel(_ id: String, owner: String) -> JobStatus? {
         guard let entry = jobs[id], entry.owner == owner else { return nil }
-        let wasQueued = entry.status.withLock { status -> Bool in
-            guard status.state == .queued else { return false }
-            status.state = .cancelled
-            status.finishedAt = Date()
-            return true
-        }
-        if !wasQueued, entry.status.withLock({ s -> Bool in
-            guard s.state == .running else { return false }
-            s.cancelRequested = true
-            return true
-        }) {
-            entry.task?.cancel()
+        // A flag, not Task.cancel(): cancelling the task would also cancel the engine's store writes in flight,
+        // and what was scored before the cancel must still be committed.
+        entry.status.withLock { status in
+            switch status.state {
+            case .queued:
+                status.state = .cancelled
+                status.finishedAt = Date()
+            case .running:
+                status.cancelRequested = true
+            case .succeeded, .failed, .cancelled:
+                break
+            }
         }
         return entry.status.withLock { $0 }
     }
@@ -208,11 +206,6 @@ public actor JobRunner {
             defer { if let folder = source.cleanup { try? FileManager.default.removeItem(at: folder) } }
             let proceed = status.withLock { s -> Bool in
                 guard s.state == .queued else { return false }
-                if Task.isCancelled {
-                    s.state = .cancelled
-                    s.finishedAt = Date()
-                    return false
-                }
                 s.state = .running
                 s.startedAt = Date()
                 return true
@@ -227,8 +220,8 @@ public actor JobRunner {
                 let engine = BatchEngine(store: store, detectors: detectors, configuration: configuration)
                 var settings = runSettings
                 settings["source"] = .string("job:\(source.kind)")
-                // Items stop coming when the job is cancelled; the engine then finishes what is in flight.
-                let items = try source.items().lazy.prefix { _ in !Task.isCancelled }
+                // Items stop coming once a cancel is asked for; the engine then finishes and commits what is in flight.
+                let items = try source.items().lazy.prefix { _ in !status.withLock { $0.cancelRequested } }
                     .map { NotingItem(item: $0, seen: seen) as any BatchItem }
                 let report = try await engine.run(items, total: total, settings: settings) { progress in
                     status.withLock {
@@ -248,7 +241,7 @@ public actor JobRunner {
                         return .init(detector: $0.descriptor.id, version: $0.descriptor.version, runId: $0.summary.run.id.rawValue,
                                      scored: counts.scored, abstained: counts.abstained, errors: counts.errors)
                     }
-                    s.state = Task.isCancelled ? .cancelled : .succeeded
+                    s.state = s.cancelRequested ? .cancelled : .succeeded
                     s.finishedAt = Date()
                 }
             } catch {

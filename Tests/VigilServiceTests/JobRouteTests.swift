@@ -240,4 +240,44 @@ import Testing
         #expect(never.done == 0)
         #expect(try await h.store.auditLog(object: "job:\(second)").map(\.action) == ["job.submit", "job.cancel"])
     }
+
+    @Test func aRunningJobStopsAfterTheRecordsInFlightAndKeepsTheirResults() async throws {
+        let (h, folder) = try await Self.harness()
+        defer { h.remove(); try? FileManager.default.removeItem(at: folder) }
+        try Harness.sample("synthetic_muse.xml").write(to: folder.appendingPathComponent("data/extra.xml"))
+        // Hold every slot, so the job's first records (one per slot) wait inside the engine while the cancel comes.
+        let gate = h.api.gate
+        let holders = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<gate.slots {
+                    group.addTask { await gate.withSlot { while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) } } }
+                }
+            }
+        }
+        while await gate.counts.running < gate.slots { try await Task.sleep(for: .milliseconds(10)) }
+        let owner = "token:\(h.tokenIDs[.scorer]!)"
+        let id = try #require(try await h.test { client in
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: h.headers(.scorer, [.contentType: "application/json"]),
+                                     body: ByteBuffer(string: #"{"paths": ["rest.dcm", "wfdb", "extra.xml"]}"#)) { r in r.object["id"] as? String }
+        })
+        while await gate.counts.waiting < gate.slots { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await h.api.jobs.status(id, owner: owner)?.state == .running)
+        let answer = try await h.test { client in
+            try await client.execute(uri: "/v1/jobs/\(id)", method: .delete, headers: h.headers(.scorer)) { r in
+                (r.status.code, r.object["state"] as? String, r.object["cancelRequested"] as? Bool)
+            }
+        }
+        #expect(answer.0 == 200 && answer.1 == "running" && answer.2 == true)
+        holders.cancel()
+        await holders.value
+        await h.api.jobs.drain()
+        let status = try #require(await h.api.jobs.status(id, owner: owner))
+        #expect(status.state == .cancelled)
+        #expect(status.reason == nil)
+        #expect(status.total == 3)
+        #expect(status.done == gate.slots)  // the records in flight, and no further one
+        #expect(status.recorded == gate.slots)
+        #expect(status.inputIds.count == gate.slots)
+        for raw in status.inputIds { #expect(try await h.store.input(id: InputID(rawValue: raw)) != nil) }
+    }
 }
