@@ -28,6 +28,19 @@ import Testing
         (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 
+    /// Takes every slot of `gate` until the returned task is cancelled (then awaited).
+    static func holdEverySlot(_ gate: ScoringGate) async throws -> Task<Void, Never> {
+        let holders = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<gate.slots {
+                    group.addTask { await gate.withSlot { while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) } } }
+                }
+            }
+        }
+        while await gate.counts.running < gate.slots { try await Task.sleep(for: .milliseconds(10)) }
+        return holders
+    }
+
     static func harness(maxActive: Int = 16, uploads: Bool = true) async throws -> (Harness, URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("JobRouteTests-\(UUID().uuidString)")
         let root = try dataRoot(in: folder)
@@ -200,14 +213,7 @@ import Testing
         defer { h.remove(); try? FileManager.default.removeItem(at: folder) }
         // Hold every scoring slot, so the first job waits inside the engine and the second one in the queue.
         let gate = h.api.gate
-        let holders = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<gate.slots {
-                    group.addTask { await gate.withSlot { while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) } } }
-                }
-            }
-        }
-        while await gate.counts.running < gate.slots { try await Task.sleep(for: .milliseconds(10)) }
+        let holders = try await Self.holdEverySlot(gate)
         let answers = try await h.test { client in
             var out: [(Int, String?, String?)] = []
             for _ in 0..<3 {
@@ -247,14 +253,7 @@ import Testing
         try Harness.sample("synthetic_muse.xml").write(to: folder.appendingPathComponent("data/extra.xml"))
         // Hold every slot, so the job's first records (one per slot) wait inside the engine while the cancel comes.
         let gate = h.api.gate
-        let holders = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<gate.slots {
-                    group.addTask { await gate.withSlot { while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) } } }
-                }
-            }
-        }
-        while await gate.counts.running < gate.slots { try await Task.sleep(for: .milliseconds(10)) }
+        let holders = try await Self.holdEverySlot(gate)
         let owner = "token:\(h.tokenIDs[.scorer]!)"
         let id = try #require(try await h.test { client in
             try await client.execute(uri: "/v1/jobs", method: .post, headers: h.headers(.scorer, [.contentType: "application/json"]),
