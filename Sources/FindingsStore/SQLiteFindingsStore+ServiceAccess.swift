@@ -75,30 +75,46 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
 
     // MARK: Idempotency keys
 
-    /// See ``IdempotencyStore/idempotentResponse(scope:key:)``.
-    public func idempotentResponse(scope: String, key: String) async throws -> IdempotentResponse? {
+    /// See ``IdempotencyStore/idempotentResponse(scope:key:notBefore:)``.
+    public func idempotentResponse(scope: String, key: String, notBefore: Date) async throws -> IdempotentResponse? {
         let keyDigest = SHA256Digest.hex(of: Data(key.utf8))
+        let since = Millis.from(max(notBefore, Date(timeIntervalSince1970: 0)))
         return try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key_sha256 = ?",
-                             arguments: [scope, keyDigest]).map(Self.idempotentFromRow)
+            try Row.fetchOne(db, sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key_sha256 = ? AND created_at >= ?",
+                             arguments: [scope, keyDigest, since]).map(Self.idempotentFromRow)
         }
     }
 
-    /// See ``IdempotencyStore/keepIdempotentResponse(_:scope:key:)``.
-    public func keepIdempotentResponse(_ response: IdempotentResponse, scope: String, key: String) async throws
+    /// See ``IdempotencyStore/keepIdempotentResponse(_:scope:key:notBefore:)``.
+    public func keepIdempotentResponse(_ response: IdempotentResponse, scope: String, key: String, notBefore: Date) async throws
         -> IdempotentResponse
     {
         let keyDigest = SHA256Digest.hex(of: Data(key.utf8))
         let request = try StoreRules.sha256(response.requestSHA256, field: "requestSHA256")
         let at = Millis.from(now())
+        let since = Millis.from(max(notBefore, Date(timeIntervalSince1970: 0)))
         return try await pool.write { db in
+            // A kept answer wins unless it has expired (kept before `notBefore`): then this one replaces it.
             try db.execute(sql: """
-                INSERT OR IGNORE INTO idempotency_keys (scope, key_sha256, request_sha256, status, content_type, body, created_at)
+                INSERT INTO idempotency_keys (scope, key_sha256, request_sha256, status, content_type, body, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [scope, keyDigest, request, response.status, response.contentType, response.body, at])
+                ON CONFLICT (scope, key_sha256) DO UPDATE SET request_sha256 = excluded.request_sha256,
+                    status = excluded.status, content_type = excluded.content_type, body = excluded.body,
+                    created_at = excluded.created_at
+                WHERE idempotency_keys.created_at < ?
+                """, arguments: [scope, keyDigest, request, response.status, response.contentType, response.body, at, since])
             let row = try Row.fetchOne(db, sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key_sha256 = ?",
                                        arguments: [scope, keyDigest])
             return row.map(Self.idempotentFromRow) ?? response
+        }
+    }
+
+    /// See ``IdempotencyStore/deleteIdempotentResponses(before:)``.
+    public func deleteIdempotentResponses(before date: Date) async throws -> Int {
+        let before = Millis.from(max(date, Date(timeIntervalSince1970: 0)))
+        return try await pool.write { db in
+            try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at < ?", arguments: [before])
+            return db.changesCount
         }
     }
 

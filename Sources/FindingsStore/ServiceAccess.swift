@@ -135,13 +135,31 @@ public struct IdempotentResponse: Sendable, Hashable {
     }
 }
 
-/// Answers kept under idempotency keys, per scope (the token that sent them).
+/// Answers kept under idempotency keys, per scope (the token that sent them). An answer kept before a given time
+/// counts as expired: it is not found, and a new answer under the same key replaces it.
 public protocol IdempotencyStore: Sendable {
-    /// The answer kept for `key` in `scope`, or nil.
-    func idempotentResponse(scope: String, key: String) async throws -> IdempotentResponse?
-    /// Keeps `response` for `key` in `scope` unless one is kept already; returns the one that is kept.
-    func keepIdempotentResponse(_ response: IdempotentResponse, scope: String, key: String) async throws
+    /// The answer kept for `key` in `scope` at `notBefore` or later, or nil.
+    func idempotentResponse(scope: String, key: String, notBefore: Date) async throws -> IdempotentResponse?
+    /// Keeps `response` for `key` in `scope` unless an answer kept at `notBefore` or later is there already (an
+    /// older one is replaced); returns the one that is kept.
+    func keepIdempotentResponse(_ response: IdempotentResponse, scope: String, key: String, notBefore: Date) async throws
         -> IdempotentResponse
+    /// Deletes the answers kept before `date`; returns how many.
+    func deleteIdempotentResponses(before date: Date) async throws -> Int
+}
+
+extension IdempotencyStore {
+    /// The answer kept for `key` in `scope`, however old, or nil.
+    public func idempotentResponse(scope: String, key: String) async throws -> IdempotentResponse? {
+        try await idempotentResponse(scope: scope, key: key, notBefore: .distantPast)
+    }
+
+    /// Keeps `response` for `key` in `scope` unless one is kept already, however old; returns the one that is kept.
+    public func keepIdempotentResponse(_ response: IdempotentResponse, scope: String, key: String) async throws
+        -> IdempotentResponse
+    {
+        try await keepIdempotentResponse(response, scope: scope, key: key, notBefore: .distantPast)
+    }
 }
 
 /// A findings store the HTTP service can run on: findings, tokens, idempotency keys and audit pages.

@@ -82,37 +82,51 @@ extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog 
 
     static let idempotentColumns = "request_sha256, status, content_type, body"
 
-    /// See ``IdempotencyStore/idempotentResponse(scope:key:)``.
-    public func idempotentResponse(scope: String, key: String) async throws -> IdempotentResponse? {
+    /// See ``IdempotencyStore/idempotentResponse(scope:key:notBefore:)``.
+    public func idempotentResponse(scope: String, key: String, notBefore: Date) async throws -> IdempotentResponse? {
         let keyDigest = SHA256Digest.hex(of: Data(key.utf8))
+        let since = Millis.round(max(notBefore, Date(timeIntervalSince1970: 0)))
         return try await read("reading an idempotency key") { conn in
             try await conn.rows("""
                 SELECT \(unescaped: Self.idempotentColumns) FROM idempotency_keys
-                WHERE scope = \(scope) AND key_sha256 = \(keyDigest)
+                WHERE scope = \(scope) AND key_sha256 = \(keyDigest) AND created_at >= \(since)
                 """).first.map(Self.idempotent(from:))
         }
     }
 
-    /// See ``IdempotencyStore/keepIdempotentResponse(_:scope:key:)``. Two servers keeping an answer under one
-    /// key at once: the first insert wins and both return it.
-    public func keepIdempotentResponse(_ response: IdempotentResponse, scope: String, key: String) async throws
+    /// See ``IdempotencyStore/keepIdempotentResponse(_:scope:key:notBefore:)``. Two servers keeping an answer under
+    /// one key at once: the first insert wins and both return it; an expired answer is replaced.
+    public func keepIdempotentResponse(_ response: IdempotentResponse, scope: String, key: String, notBefore: Date) async throws
         -> IdempotentResponse
     {
         let keyDigest = SHA256Digest.hex(of: Data(key.utf8))
         let request = try StoreRules.sha256(response.requestSHA256, field: "requestSHA256")
         let at = Millis.round(now())
+        let since = Millis.round(max(notBefore, Date(timeIntervalSince1970: 0)))
         let body = ByteBuffer(bytes: response.body)
         return try await transaction("keeping an idempotent answer") { conn in
             try await conn.run("""
                 INSERT INTO idempotency_keys (scope, key_sha256, request_sha256, status, content_type, body, created_at)
                 VALUES (\(scope), \(keyDigest), \(request), \(response.status), \(response.contentType), \(body), \(at))
-                ON CONFLICT (scope, key_sha256) DO NOTHING
+                ON CONFLICT (scope, key_sha256) DO UPDATE SET request_sha256 = excluded.request_sha256,
+                    status = excluded.status, content_type = excluded.content_type, body = excluded.body,
+                    created_at = excluded.created_at
+                WHERE idempotency_keys.created_at < \(since)
                 """)
             let row = try await conn.rows("""
                 SELECT \(unescaped: Self.idempotentColumns) FROM idempotency_keys
                 WHERE scope = \(scope) AND key_sha256 = \(keyDigest)
                 """).first
             return try row.map(Self.idempotent(from:)) ?? response
+        }
+    }
+
+    /// See ``IdempotencyStore/deleteIdempotentResponses(before:)``.
+    public func deleteIdempotentResponses(before date: Date) async throws -> Int {
+        let before = Millis.round(max(date, Date(timeIntervalSince1970: 0)))
+        return try await transaction("deleting expired idempotent answers") { conn in
+            let rows = try await conn.rows("DELETE FROM idempotency_keys WHERE created_at < \(before) RETURNING 1")
+            return rows.count
         }
     }
 

@@ -100,8 +100,9 @@ extension VigilAPI {
 
         // Idempotency: the kept answer for the same request, 422 for another request under the same key.
         let scope = token.auditActor
+        let keptSince = options.now().addingTimeInterval(-options.idempotencyKeyLifetime)
         if let key {
-            if let kept = try await store.idempotentResponse(scope: scope, key: key) {
+            if let kept = try await store.idempotentResponse(scope: scope, key: key, notBefore: keptSince) {
                 return try Self.replay(kept, requestSHA256: requestSHA256)
             }
             guard await inFlight.begin(scope + "\n" + key) else {
@@ -109,7 +110,7 @@ extension VigilAPI {
             }
         }
         defer { if let key { Task { [inFlight] in await inFlight.end(scope + "\n" + key) } } }
-        if let key, let kept = try await store.idempotentResponse(scope: scope, key: key) {
+        if let key, let kept = try await store.idempotentResponse(scope: scope, key: key, notBefore: keptSince) {
             return try Self.replay(kept, requestSHA256: requestSHA256)
         }
 
@@ -139,7 +140,7 @@ extension VigilAPI {
         if let key {
             let kept = try await store.keepIdempotentResponse(
                 IdempotentResponse(requestSHA256: requestSHA256, status: 200, contentType: "application/json", body: data),
-                scope: scope, key: key)
+                scope: scope, key: key, notBefore: keptSince)
             if kept.requestSHA256 == requestSHA256 { return Self.json(data: kept.body) }
         }
         return Self.json(data: data)

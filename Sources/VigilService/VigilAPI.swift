@@ -38,7 +38,11 @@ public struct VigilServiceOptions: Sendable {
     public var maxJobUploadBytes = 64 << 20
     /// Jobs that may be queued or running at once; one more answers 429.
     public var maxActiveJobs = 16
-    /// The clock of documents that carry their own creation time (the ORU's MSH-7 of `/v1/inputs/{id}/hl7v2`).
+    /// Seconds an answer kept under an `Idempotency-Key` is replayed; after that the key counts as new (and
+    /// `vigil serve` deletes such answers once an hour). Default 24 hours.
+    public var idempotencyKeyLifetime: TimeInterval = 86_400
+    /// The clock of documents that carry their own creation time (the ORU's MSH-7 of `/v1/inputs/{id}/hl7v2`) and
+    /// of idempotency-key expiry.
     public var now: @Sendable () -> Date = { Date() }
 
     public init() {}

@@ -104,6 +104,15 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         defer { feeding.cancel() }
+        // Answers kept under idempotency keys past their lifetime are deleted once an hour (they are never replayed).
+        let lifetime = options.idempotencyKeyLifetime
+        let pruning = Task {
+            while !Task.isCancelled {
+                _ = try? await store.deleteIdempotentResponses(before: Date().addingTimeInterval(-lifetime))
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
+        defer { pruning.cancel() }
         let api = VigilAPI(store: store, registry: registry, runSettings: settings.runSettings, options: options, notes: notes,
                            mounts: [.mcp(mcp), .dicomweb(stow)])
         let shownHost = host

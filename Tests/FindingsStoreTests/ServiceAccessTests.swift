@@ -86,6 +86,42 @@ import Testing
         #expect(try await store.keepIdempotentResponse(second, scope: "token:2", key: "k1") == second)
     }
 
+    /// A clock the test moves.
+    final class TestClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var time: Date
+        init(_ start: Date) { time = start }
+        var now: Date { lock.withLock { time } }
+        func advance(_ seconds: TimeInterval) { lock.withLock { time += seconds } }
+    }
+
+    @Test(arguments: StoreEngine.enabled) func expiredAnswersAreNotFoundReplacedAndDeleted(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
+        defer { db.remove() }
+        let clock = TestClock(Date(timeIntervalSince1970: 1_790_000_000))
+        let store = try await db.openService(actor: "cli", now: { clock.now })
+        let day: TimeInterval = 86_400
+        let first = IdempotentResponse(requestSHA256: Sample.sha(1), status: 200, contentType: "application/json", body: Data("1".utf8))
+        let second = IdempotentResponse(requestSHA256: Sample.sha(2), status: 200, contentType: "application/json", body: Data("2".utf8))
+        #expect(try await store.keepIdempotentResponse(first, scope: "token:1", key: "k", notBefore: clock.now - day) == first)
+        clock.advance(3600)  // within the lifetime: found, and it wins over a new answer
+        #expect(try await store.idempotentResponse(scope: "token:1", key: "k", notBefore: clock.now - day) == first)
+        #expect(try await store.keepIdempotentResponse(second, scope: "token:1", key: "k", notBefore: clock.now - day) == first)
+        clock.advance(day)  // expired: not found, and replaced by the next answer
+        #expect(try await store.idempotentResponse(scope: "token:1", key: "k", notBefore: clock.now - day) == nil)
+        #expect(try await store.idempotentResponse(scope: "token:1", key: "k") == first)  // still there until deleted
+        #expect(try await store.keepIdempotentResponse(second, scope: "token:1", key: "k", notBefore: clock.now - day) == second)
+        #expect(try await store.idempotentResponse(scope: "token:1", key: "k", notBefore: clock.now - day) == second)
+        // Deleting: only answers kept before the cut go.
+        _ = try await store.keepIdempotentResponse(first, scope: "token:1", key: "old", notBefore: clock.now - day)
+        clock.advance(2 * day)
+        _ = try await store.keepIdempotentResponse(first, scope: "token:1", key: "new", notBefore: clock.now - day)
+        #expect(try await store.deleteIdempotentResponses(before: clock.now - day) == 2)
+        #expect(try await store.idempotentResponse(scope: "token:1", key: "k") == nil)
+        #expect(try await store.idempotentResponse(scope: "token:1", key: "old") == nil)
+        #expect(try await store.idempotentResponse(scope: "token:1", key: "new") == first)
+    }
+
     @Test(arguments: StoreEngine.enabled) func auditPagesCoverTheLogOnceInOrder(_ engine: StoreEngine) async throws {
         let db = try await TestDatabase(engine)
         defer { db.remove() }

@@ -147,10 +147,10 @@ struct TestDatabase: Sendable {
     }
 
     /// Opens (migrating) the database with the HTTP service's access data (tokens, idempotency keys, audit pages).
-    func openService(actor: String) async throws -> any ServiceStore {
+    func openService(actor: String, now: @escaping @Sendable () -> Date = { Date() }) async throws -> any ServiceStore {
         switch engine {
-        case .sqlite: try SQLiteFindingsStore(path: location, actor: actor)
-        case .postgres: try await PostgresFindingsStore(url: location, actor: actor)
+        case .sqlite: try SQLiteFindingsStore(path: location, actor: actor, now: now)
+        case .postgres: try await PostgresFindingsStore(url: location, actor: actor, now: now)
         }
     }
 

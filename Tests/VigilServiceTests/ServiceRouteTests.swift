@@ -317,6 +317,48 @@ import Testing
         #expect(try await h.store.inputs(kind: nil, after: nil, limit: 10).isEmpty)
     }
 
+    /// A service clock the test moves forward.
+    final class ShiftedClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var shift: TimeInterval = 0
+        var now: Date { lock.withLock { Date().addingTimeInterval(shift) } }
+        func advance(_ seconds: TimeInterval) { lock.withLock { shift += seconds } }
+    }
+
+    @Test func anIdempotencyKeyPastItsLifetimeCountsAsNew() async throws {
+        let clock = ShiftedClock()
+        var options = VigilServiceOptions()
+        options.now = { clock.now }
+        let h = try await Harness.make(options: options)
+        defer { h.remove() }
+        let dcm = try Harness.sample("pydicom-3.0.2_waveform_ecg.dcm")
+        let (wfdb, wfdbType) = multipart([("mitdb208_excerpt.hea", try Harness.sample("mitdb208_excerpt.hea")),
+                                          ("mitdb208_excerpt.dat", try Harness.sample("mitdb208_excerpt.dat"))])
+        let key = HTTPField.Name.idempotencyKeyTest
+        let statuses = try await h.test { client in
+            var out: [(Int, String?)] = []
+            out.append(try await client.execute(uri: "/v1/ecg/score?store=true", method: .post,
+                                                headers: h.headers(.scorer, [.contentType: "application/dicom", key: "k-life"]),
+                                                body: ByteBuffer(bytes: dcm)) { r in (r.status.code, r.headers[.idempotentReplayed]) })
+            // Within the lifetime another request under the key is refused.
+            clock.advance(h.api.options.idempotencyKeyLifetime - 60)
+            out.append(try await client.execute(uri: "/v1/ecg/score?store=true", method: .post,
+                                                headers: h.headers(.scorer, [.contentType: wfdbType, key: "k-life"]), body: wfdb) { r in
+                (r.status.code, r.headers[.idempotentReplayed])
+            })
+            // Past it, the key is new: the other record is scored and stored.
+            clock.advance(120)
+            out.append(try await client.execute(uri: "/v1/ecg/score?store=true", method: .post,
+                                                headers: h.headers(.scorer, [.contentType: wfdbType, key: "k-life"]), body: wfdb) { r in
+                (r.status.code, r.headers[.idempotentReplayed])
+            })
+            return out
+        }
+        #expect(statuses.map(\.0) == [200, 422, 200])
+        #expect(statuses.map(\.1) == [nil, nil, nil])
+        #expect(try await h.store.inputs(kind: nil, after: nil, limit: 10).count == 2)
+    }
+
     @Test func theSameIdempotencyKeyAndBodyGiveTheSameAnswerAndOneRecord() async throws {
         let h = try await Harness.make()
         defer { h.remove() }
