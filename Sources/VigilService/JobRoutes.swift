@@ -29,6 +29,7 @@ extension VigilAPI {
     func addJobRoutes(to v1: RouterGroup<VigilRequestContext>) {
         let jobs = v1.group("/jobs").add(middleware: RoleMiddleware(.scorer))
         jobs.post { request, context in try await self.submitJob(request, context) }
+        jobs.get { request, context in try await self.listJobs(request, context) }
         jobs.get("/{job}") { _, context in try await self.jobStatus(context) }
         jobs.delete("/{job}") { _, context in try await self.cancelJob(context) }
     }
@@ -67,6 +68,14 @@ extension VigilAPI {
         var response = try Self.json(status, status: .accepted)
         response.headers[.location] = "/v1/jobs/\(status.id)"
         return response
+    }
+
+    /// `GET /v1/jobs[?limit=N]`: the token's own jobs still kept (queued, running, and the last ended ones),
+    /// newest first.
+    func listJobs(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
+        let token = try context.requireToken()
+        struct Body: Encodable { let jobs: [JobStatus] }
+        return try Self.json(Body(jobs: await jobs.jobs(owner: token.auditActor, limit: try pageLimit(request))))
     }
 
     /// `GET /v1/jobs/{id}`.

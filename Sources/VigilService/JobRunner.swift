@@ -155,6 +155,12 @@ public actor JobRunner {
         return status
     }
 
+    /// The jobs `owner` submitted that are still kept, newest first, at most `limit`.
+    public func jobs(owner: String, limit: Int) -> [JobStatus] {
+        Array(order.reversed().lazy.compactMap { self.jobs[$0] }.filter { $0.owner == owner }.prefix(limit)
+            .map { $0.status.withLock { $0 } })
+    }
+
     /// The job, when `owner` submitted it (nil otherwise: another token's job is not found).
     public func status(_ id: String, owner: String) -> JobStatus? {
         guard let entry = jobs[id], entry.owner == owner else { return nil }

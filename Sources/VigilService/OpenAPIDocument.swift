@@ -254,6 +254,16 @@ public enum OpenAPIDocument {
       }
     },
     "/v1/jobs": {
+      "get": {
+        "operationId": "listJobs", "summary": "The calling token's own jobs still kept (queued, running, the last ended ones), newest first (role scorer).",
+        "parameters": [ { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } } ],
+        "responses": {
+          "200": { "description": "The jobs.", "content": { "application/json": { "schema": { "type": "object", "required": ["jobs"], "properties": { "jobs": { "type": "array", "items": { "$ref": "#/components/schemas/Job" } } } } } } },
+          "400": { "$ref": "#/components/responses/Problem" },
+          "401": { "$ref": "#/components/responses/Problem" },
+          "403": { "$ref": "#/components/responses/Problem" }
+        }
+      },
       "post": {
         "operationId": "submitJob", "summary": "Queue a batch job (role scorer): ECG files and folders under the server's --data-root, or the uploaded files of many records.",
         "description": "application/json {\"paths\": [...]} names files (any ECG format; WFDB by its .hea) or folders (scored recursively) relative to the data root; paths that resolve outside it are refused. multipart/form-data carries the files themselves (each part with a filename; WFDB headers with their signal files). Jobs run one at a time, in the order submitted, by the same batch engine as vigil ecg batch; each record shares the scoring slots with POST /v1/ecg/score. Only the submitting token sees the job.",

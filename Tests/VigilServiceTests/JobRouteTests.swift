@@ -205,6 +205,22 @@ import Testing
         #expect(codes.1 == (404, true))
         #expect(codes.2 == 404)
         #expect(codes.3 == 200)
+        // The job list holds only the caller's own jobs.
+        let lists = try await h.test { client in
+            var otherHeaders = HTTPFields()
+            otherHeaders[.authorization] = "Bearer \(secret)"
+            let mine = try await client.execute(uri: "/v1/jobs", method: .get, headers: h.headers(.scorer)) { r in
+                ((r.object["jobs"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, r.status.code)
+            }
+            let theirs = try await client.execute(uri: "/v1/jobs", method: .get, headers: otherHeaders) { r in
+                ((r.object["jobs"] as? [[String: Any]])?.compactMap { $0["id"] as? String }, r.status.code)
+            }
+            let bad = try await client.execute(uri: "/v1/jobs?limit=0", method: .get, headers: h.headers(.scorer)) { r in r.isProblem(400) }
+            return (mine, theirs, bad)
+        }
+        #expect(lists.0.0 == [id] && lists.0.1 == 200)
+        #expect(lists.1.0 == [] && lists.1.1 == 200)
+        #expect(lists.2)
         #expect(try await h.store.auditLog(object: "job:\(id)").allSatisfy { $0.actor != "token:\(other.id)" })
     }
 
