@@ -30,8 +30,16 @@ extension VigilServiceMount {
                 // No Accept, or one with */* or application/*, takes JSON (RFC 9110 §12.5.1); the SDK looks for the
                 // literal application/json and would answer 406. An Accept that rules JSON out still gets its 406.
                 if Self.acceptsJSONByWildcard(request.headers[values: .accept]) { headers["accept"] = "application/json" }
+                let data = Data(body.readableBytesView)
+                if let defect = Self.jsonRPCDefect(data) {
+                    // The SDK would dispatch such a message anyway (a missing "jsonrpc" as a notification, params of
+                    // the wrong type into "method not found"); JSON-RPC 2.0 calls it an Invalid Request.
+                    let error = #"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: "# + defect + #""}}"#
+                    return Response(status: .badRequest, headers: [.contentType: "application/json"],
+                                    body: .init(byteBuffer: ByteBuffer(string: error)))
+                }
                 let r = await endpoint.handle(method: request.method.rawValue, headers: headers,
-                                              body: Data(body.readableBytesView), caller: token.auditActor)
+                                              body: data, caller: token.auditActor)
                 var fields = HTTPFields()
                 for (name, value) in r.headers { if let n = HTTPField.Name(name) { fields[n] = value } }
                 return Response(status: .init(code: r.status), headers: fields,
@@ -39,6 +47,22 @@ extension VigilServiceMount {
             }
             group.post(use: answer)
         }
+    }
+
+    /// What makes a JSON-RPC message (or any message of a batch) invalid by JSON-RPC 2.0 §4–5 before the SDK
+    /// sees it: `jsonrpc` not exactly "2.0", or `params` neither an object nor an array. Nil when it is fine or not
+    /// JSON at all (the SDK answers a parse error then). The reason is fixed text (no quotes, so it can sit in a JSON string), never the client's input.
+    static func jsonRPCDefect(_ body: Data) -> String? {
+        guard let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) else { return nil }
+        let messages: [Any] = (value as? [Any]) ?? [value]
+        for message in messages {
+            guard let object = message as? [String: Any] else { return "a message must be a JSON object" }
+            guard object["jsonrpc"] as? String == "2.0" else { return "the jsonrpc member must be 2.0" }
+            if let params = object["params"], !(params is [String: Any]) && !(params is [Any]) {
+                return "params must be an object or an array"
+            }
+        }
+        return nil
     }
 
     /// True when the Accept values take JSON without naming it: none at all, or a `*/*` or `application/*` range

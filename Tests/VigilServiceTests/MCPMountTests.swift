@@ -81,6 +81,15 @@ import VigilMCP
             try await client.execute(uri: "/mcp", method: .post, headers: htmlOnly, body: Self.listDetectors) { r in
                 #expect(r.status == .notAcceptable)
             }
+            // Messages JSON-RPC 2.0 calls invalid are refused before the SDK: no "jsonrpc", params of the wrong type.
+            for bad in [#"{"id":1,"method":"tools/list"}"#, #"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":"x"}"#,
+                        #"[{"jsonrpc":"2.0","method":"notifications/initialized"},{"method":"x"}]"#, #"{"jsonrpc":"1.0","method":"x"}"#] {
+                try await client.execute(uri: "/mcp", method: .post, headers: Self.headers(secrets[.assistant]), body: ByteBuffer(string: bad)) { r in
+                    #expect(r.status == .badRequest, "\(bad)")
+                    #expect((r.object["error"] as? [String: Any])?["code"] as? Int == -32600, "\(bad)")
+                    #expect(r.object["jsonrpc"] as? String == "2.0")
+                }
+            }
             for method in [HTTPRequest.Method.get, .delete] {
                 try await client.execute(uri: "/mcp", method: method, headers: Self.headers(secrets[.assistant])) { r in
                     #expect(r.status == .methodNotAllowed)
