@@ -50,7 +50,9 @@ extension VigilServiceMount {
     }
 
     /// What makes a JSON-RPC message (or any message of a batch) invalid by JSON-RPC 2.0 §4–5 before the SDK
-    /// sees it: `jsonrpc` not exactly "2.0", or `params` neither an object nor an array. Nil when it is fine or not
+    /// sees it: `jsonrpc` not exactly "2.0", an `id` that is not a string, number or null, no `method` string,
+    /// members other than jsonrpc, id, method and params (this server sends clients no requests, so it gets no
+    /// responses), or `params` neither an object nor an array. Nil when it is fine or not
     /// JSON at all (the SDK answers a parse error then). The reason is fixed text (no quotes, so it can sit in a JSON string), never the client's input.
     static func jsonRPCDefect(_ body: Data) -> String? {
         guard let value = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) else { return nil }
@@ -58,6 +60,17 @@ extension VigilServiceMount {
         for message in messages {
             guard let object = message as? [String: Any] else { return "a message must be a JSON object" }
             guard object["jsonrpc"] as? String == "2.0" else { return "the jsonrpc member must be 2.0" }
+            // A boolean id reached the SDK, which then never answered (the request hung, found by schemathesis).
+            // JSONSerialization gives booleans as NSNumber of type "c"; JSON numbers come as "i", "q" or "d".
+            if let id = object["id"], !(id is String || id is NSNull || (id as? NSNumber).map({ String(cString: $0.objCType) != "c" }) == true) {
+                return "id must be a string, a number or null"
+            }
+            // This server sends no requests to clients (stateless, no sampling), so a client sends requests and
+            // notifications only: jsonrpc, id, method, params.
+            guard object["method"] is String else { return "a message needs a method (a string)" }
+            guard Set(object.keys).isSubset(of: ["jsonrpc", "id", "method", "params"]) else {
+                return "a request has only the members jsonrpc, id, method and params"
+            }
             if let params = object["params"], !(params is [String: Any]) && !(params is [Any]) {
                 return "params must be an object or an array"
             }

@@ -83,7 +83,10 @@ import VigilMCP
             }
             // Messages JSON-RPC 2.0 calls invalid are refused before the SDK: no "jsonrpc", params of the wrong type.
             for bad in [#"{"id":1,"method":"tools/list"}"#, #"{"jsonrpc":"2.0","id":1,"method":"tools/list","params":"x"}"#,
-                        #"[{"jsonrpc":"2.0","method":"notifications/initialized"},{"method":"x"}]"#, #"{"jsonrpc":"1.0","method":"x"}"#] {
+                        #"[{"jsonrpc":"2.0","method":"notifications/initialized"},{"method":"x"}]"#, #"{"jsonrpc":"1.0","method":"x"}"#,
+                        #"{"jsonrpc":"2.0"}"#, #"{"jsonrpc":"2.0","id":{},"method":"x"}"#, #"{"jsonrpc":"2.0","id":1,"method":5}"#,
+                        #"{"jsonrpc":"2.0","id":false,"method":"tools/list"}"#,
+                        #"{"jsonrpc":"2.0","id":1,"result":{}}"#, #"{"jsonrpc":"2.0","id":1,"method":"tools/list","extra":1}"#] {
                 try await client.execute(uri: "/mcp", method: .post, headers: Self.headers(secrets[.assistant]), body: ByteBuffer(string: bad)) { r in
                     #expect(r.status == .badRequest, "\(bad)")
                     #expect((r.object["error"] as? [String: Any])?["code"] as? Int == -32600, "\(bad)")
