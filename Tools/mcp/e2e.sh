@@ -3,9 +3,9 @@
 # (POST /v1/ecg/score?store=true as scorer), then runs Tools/mcp/client.py against POST /mcp with the assistant
 # token (initialize, tools/list, explain_findings, the other tools, a model card, 401 without a token), checks
 # that a reader token gets 403 on /mcp, and that the audit log names the assistant's token for the MCP calls.
-#   Tools/mcp/e2e.sh        VIGIL=.build/debug/vigil PYTHON=/work/venv-tools/bin/python MODELS=Models
+#   Tools/mcp/e2e.sh        VIGIL=.build/debug/vigil PYTHON=/var/cache/vigil/validators/bin/python (Tools/setup.sh makes it) MODELS=Models
 cd "$(dirname "$0")/../.."
-PYTHON=${PYTHON:-/work/venv-tools/bin/python}
+PYTHON=${PYTHON:-${VIGIL_VALIDATORS:-/var/cache/vigil/validators}/bin/python}
 SERVE_ARGS=(--models "${MODELS:-Models}")
 source Tools/service/common.sh
 
