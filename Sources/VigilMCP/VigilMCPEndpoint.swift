@@ -63,6 +63,16 @@ public struct VigilMCPEndpoint: Sendable {
         guard body.count <= Self.maxBodyBytes else {
             return Self.errorResponse(413, code: -32600, "Request body larger than \(Self.maxBodyBytes) bytes")
         }
+        var headers = headers
+        if method.uppercased() == "POST" {
+            let accept = headers.keys.first { $0.lowercased() == "accept" }
+            if Self.acceptsJSONByWildcard(accept.flatMap { headers[$0] }.map { [$0] } ?? []) {
+                headers[accept ?? "Accept"] = "application/json"
+            }
+            // The SDK would dispatch such a message anyway (a boolean id even hung it; a missing "jsonrpc" became a
+            // notification); JSON-RPC 2.0 calls it an Invalid Request.
+            if let defect = Self.jsonRPCDefect(body) { return Self.errorResponse(400, code: -32600, "Invalid Request: \(defect)") }
+        }
         let transport = StatelessHTTPServerTransport(validationPipeline: validation)
         let server = await makeServer(caller: caller)
         do {
