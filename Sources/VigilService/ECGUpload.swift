@@ -78,10 +78,15 @@ enum ECGUpload {
         guard type.essence == "multipart/form-data" else {
             throw .unsupportedType("\(type.essence) is not accepted: \(supportedList)")
         }
+        return try multipartFiles(boundary: boundary(of: type), body: body)
+    }
+
+    /// The boundary parameter of a multipart media type (RFC 2046: 1 to 70 characters).
+    static func boundary(of type: MediaType) throws(Refusal) -> String {
         guard let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.count <= 70 else {
             throw .malformed("multipart/form-data needs a boundary parameter (1 to 70 characters)")
         }
-        return try multipartFiles(boundary: boundary, body: body)
+        return boundary
     }
 
     static let supportedList = "send application/dicom, application/xml, text/csv, or multipart/form-data with the "

@@ -23,6 +23,8 @@ extension VigilAPI {
 
     /// Most paths one job may name.
     static let maxJobPaths = 10_000
+    /// Largest JSON body of a job over paths (a long list of paths).
+    static let maxJobRequestBytes = 1 << 20
     /// Most files one job upload may carry.
     static let maxJobUploadParts = 1000
 
@@ -40,16 +42,16 @@ extension VigilAPI {
         guard scorer != nil else { throw Problem(.serviceUnavailable, "not-ready", "no ECG detector is loaded") }
         let type = request.headers[.contentType].flatMap(ECGUpload.MediaType.init)
         let source: JobSource
-        switch type?.essence {
-        case "application/json":
-            let body = try await Self.collect(request, limit: options.maxJSONBodyBytes * 16)
+        switch (type?.essence, type) {
+        case ("application/json", _):
+            let body = try await Self.collect(request, limit: Self.maxJobRequestBytes)
             source = try jobSource(paths: Data(body.readableBytesView))
-        case "multipart/form-data":
+        case ("multipart/form-data", let type?):
             guard let spool = options.jobSpool else {
                 throw Problem(.unsupportedMediaType, "uploads-not-enabled", "this server takes jobs over paths under its data root only")
             }
             let body = try await Self.collect(request, limit: options.maxJobUploadBytes)
-            source = try jobSource(upload: body, boundary: type?.parameters["boundary"], spool: spool)
+            source = try jobSource(upload: body, type: type, spool: spool)
         default:
             throw Problem(.unsupportedMediaType, "unsupported-media-type",
                           "send application/json {\"paths\": [...]} or multipart/form-data with the records' files")
@@ -140,13 +142,10 @@ extension VigilAPI {
     }
 
     /// A job over uploaded files: saved flat (by file name) in a new folder of the spool, scored as a folder.
-    func jobSource(upload body: ByteBuffer, boundary: String?, spool: URL) throws -> JobSource {
-        guard let boundary, !boundary.isEmpty, boundary.count <= 70 else {
-            throw Problem.badRequest("malformed-body", "multipart/form-data needs a boundary parameter (1 to 70 characters)")
-        }
+    func jobSource(upload body: ByteBuffer, type: ECGUpload.MediaType, spool: URL) throws -> JobSource {
         let files: [String: Data]
         do throws(ECGUpload.Refusal) {
-            files = try ECGUpload.multipartFiles(boundary: boundary, body: body, maxParts: Self.maxJobUploadParts)
+            files = try ECGUpload.multipartFiles(boundary: ECGUpload.boundary(of: type), body: body, maxParts: Self.maxJobUploadParts)
         } catch {
             switch error {
             case .unsupportedType(let why): throw Problem(.unsupportedMediaType, "unsupported-media-type", why)
@@ -191,16 +190,6 @@ extension VigilAPI {
             options.csvUnits = units
         }
         return options
-    }
-
-    /// The body, up to `limit` bytes (413 above, checked on Content-Length first).
-    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw Problem.tooLarge(limit: limit) }
-        do {
-            return try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw Problem.tooLarge(limit: limit)
-        }
     }
 
     /// The `{job}` path parameter: a job id is a lowercase UUID (anything else is no job: 404).

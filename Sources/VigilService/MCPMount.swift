@@ -14,14 +14,7 @@ extension VigilServiceMount {
         VigilServiceMount(path: "mcp", roles: [.assistant]) { group in
             let answer: @Sendable (Request, VigilRequestContext) async throws -> Response = { request, context in
                 let token = try context.requireToken()
-                let limit = VigilMCPEndpoint.maxBodyBytes
-                if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-                    throw Problem.tooLarge(limit: limit)
-                }
-                let body: ByteBuffer
-                do { body = try await request.body.collect(upTo: limit) } catch is NIOTooManyBytesError {
-                    throw Problem.tooLarge(limit: limit)
-                }
+                let body = try await VigilAPI.collect(request, limit: VigilMCPEndpoint.maxBodyBytes)
                 var headers: [String: String] = [:]
                 for field in request.headers {
                     let name = field.name.canonicalName

@@ -76,15 +76,7 @@ extension VigilAPI {
             throw Problem(.unsupportedMediaType, "unsupported-media-type",
                           "\(type.essence) is not accepted: \(ECGUpload.supportedList)")
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw Problem.tooLarge(limit: limit)
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw Problem.tooLarge(limit: limit)
-        }
+        let body = try await Self.collect(request, limit: limit)
         let files: [String: Data]
         do throws(ECGUpload.Refusal) {
             files = try ECGUpload.files(contentType: contentType, body: body)
@@ -204,13 +196,10 @@ extension VigilAPI {
     /// assistant role gets only the patient-safe fields (no audit record, prompt, raw answer or backend error).
     func explain(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let token = try context.requireToken()
-        let limit = options.maxJSONBodyBytes
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw Problem.tooLarge(limit: limit) }
         if let type = request.headers[.contentType].flatMap(ECGUpload.MediaType.init), type.essence != "application/json" {
             throw Problem(.unsupportedMediaType, "unsupported-media-type", "send application/json")
         }
-        let body: ByteBuffer
-        do { body = try await request.body.collect(upTo: limit) } catch is NIOTooManyBytesError { throw Problem.tooLarge(limit: limit) }
+        let body = try await Self.collect(request, limit: options.maxJSONBodyBytes)
         let ask = try ExplainRequest.parse(Data(body.readableBytesView))
         let explainer = StoredExplainer(store: store, modelCards: registry.detectors.compactMap(\.modelCard),
                                         actor: token.auditActor)

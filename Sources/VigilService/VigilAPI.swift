@@ -179,6 +179,17 @@ public struct VigilAPI: Sendable {
         Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// The body, up to `limit` bytes: 413 above it, checked on Content-Length before reading and while reading
+    /// (every route that reads a body whole comes here).
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw Problem.tooLarge(limit: limit) }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.tooLarge(limit: limit)
+        }
+    }
+
     /// The `{id}` path parameter as an input id (400 when it is not a positive integer).
     static func inputID(_ context: VigilRequestContext) throws -> InputID {
         guard let text = context.parameters.get("id"), let n = Int64(text), n > 0 else {
