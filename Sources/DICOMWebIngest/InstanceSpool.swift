@@ -60,6 +60,33 @@ public struct InstanceSpool: Sendable {
         return target
     }
 
+    /// Records that a sender of `site` stored instances of `study` (hidden `.vigil-sites` file, one site per line),
+    /// so that the study's input is granted to that site when it is listed (``WorklistFeeder``).
+    /// - Throws: when the UID is not valid or the file cannot be written.
+    public func addSite(_ site: String, study: String) throws {
+        guard Self.isValidUID(study), !site.isEmpty, !site.contains("\n") else { throw CocoaError(.fileWriteInvalidFileName) }
+        var known = sites(study: study)
+        guard !known.contains(site) else { return }
+        known.append(site)
+        let folder = studyFolder(study)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temp = folder.appendingPathComponent(".vigil-sites.\(UUID().uuidString).part")
+        try Data(known.map { $0 + "\n" }.joined().utf8).write(to: temp)
+        if rename(temp.path, folder.appendingPathComponent(".vigil-sites").path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(at: temp)
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+        }
+    }
+
+    /// The sites recorded for `study` by ``addSite(_:study:)``, in the order they were first recorded.
+    public func sites(study: String) -> [String] {
+        guard Self.isValidUID(study),
+              let data = FileManager.default.contents(atPath: studyFolder(study).appendingPathComponent(".vigil-sites").path)
+        else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
     /// Marks a study as put on the worklist.
     public func markListed(study: String) throws {
         try Data().write(to: studyFolder(study).appendingPathComponent(".vigil-listed"))

@@ -34,22 +34,25 @@ public struct STOWService: Sendable {
     ///   - contentType: the request's `Content-Type` header.
     ///   - body: the body's chunks.
     ///   - study: the `{study}` of `POST /studies/{study}`: instances of another study then fail (A900).
+    ///   - site: the sender's site (its token's, see `APIToken.site`): the studies it stores are granted to it
+    ///     when listed; nil: no site.
     /// - Throws: `STOWRequestError` (400/413/415) when the request as a whole cannot be read.
-    public func store<Body: AsyncSequence>(contentType: String, body: Body, study: String? = nil) async throws -> STOWResult
+    public func store<Body: AsyncSequence>(contentType: String, body: Body, study: String? = nil, site: String? = nil)
+        async throws -> STOWResult
     where Body.Element == ByteBuffer {
         let reader = try STOWMultipartReader(contentType: contentType, limits: limits)
         for try await chunk in body { try reader.feed(chunk) }
-        return await store(parts: try reader.finish(), study: study)
+        return await store(parts: try reader.finish(), study: study, site: site)
     }
 
     /// Stores the instances of a body held in memory.
-    public func store(contentType: String, body: [UInt8], study: String? = nil) async throws -> STOWResult {
+    public func store(contentType: String, body: [UInt8], study: String? = nil, site: String? = nil) async throws -> STOWResult {
         let parts = try STOWMultipartReader.parts(contentType: contentType, body: body, limits: limits)
-        return await store(parts: parts, study: study)
+        return await store(parts: parts, study: study, site: site)
     }
 
     /// Stores parsed parts: each is stored or fails on its own.
-    public func store(parts: [STOWPart], study: String? = nil) async -> STOWResult {
+    public func store(parts: [STOWPart], study: String? = nil, site: String? = nil) async -> STOWResult {
         if let study, !InstanceSpool.isValidUID(study) {
             let failed = parts.map { STOWFailedInstance(part: $0.index, sopClassUID: nil, sopInstanceUID: nil, reason: .dataSetDoesNotMatchSOPClass,
                                                         message: "the study in the request path is not a valid UID") }
@@ -58,7 +61,7 @@ public struct STOWService: Sendable {
         var stored: [STOWStoredInstance] = []
         var failed: [STOWFailedInstance] = []
         for part in parts {
-            switch await store(part, study: study) {
+            switch await store(part, study: study, site: site) {
             case let .success(s): stored.append(s)
             case let .failure(f): failed.append(f)
             }
@@ -73,7 +76,7 @@ public struct STOWService: Sendable {
 
     private enum PartResult { case success(STOWStoredInstance), failure(STOWFailedInstance) }
 
-    private func store(_ part: STOWPart, study expected: String?) async -> PartResult {
+    private func store(_ part: STOWPart, study expected: String?, site: String?) async -> PartResult {
         let name = "part \(part.index)"
         func fail(_ reason: STOWFailureReason, _ message: String, _ cls: String? = nil, _ uid: String? = nil) -> PartResult {
             .failure(STOWFailedInstance(part: part.index, sopClassUID: cls, sopInstanceUID: uid, reason: reason, message: "\(name): \(message)"))
@@ -126,7 +129,11 @@ public struct STOWService: Sendable {
         if let modality = uid(.modality), modality != "CT" {
             warnings.append("\(name) has modality \(modality.prefix(16)): stored, the CT detector will not score it")
         }
-        do { try spool.write(part.body, study: studyUID, series: seriesUID, sop: sop) } catch {
+        do {
+            // The site first: once an instance is in the spool its study may complete (after the quiet time).
+            if let site { try spool.addSite(site, study: studyUID) }
+            try spool.write(part.body, study: studyUID, series: seriesUID, sop: sop)
+        } catch {
             return fail(.outOfResources, "could not be written to the spool", cls, sop)
         }
         await assembler.received(study: studyUID, series: seriesUID, sop: sop)

@@ -10,15 +10,15 @@ import Foundation
 /// ``WorklistTagger/tag()`` scores what is untagged with the CT detector (exactly once per study and model
 /// version, as the store guarantees). There is no scoring loop of its own.
 public struct WorklistFeeder: Sendable {
-    /// The store holding inputs, findings and the worklist.
-    public let store: any FindingsStore
+    /// The store holding inputs, findings, the worklist and which sites see which inputs.
+    public let store: any FindingsStore & SiteAccessStore
     /// The tagger (CT detector + tag rules), loading each study from its spool folder.
     public let tagger: WorklistTagger
     /// The spool the studies are in.
     public let spool: InstanceSpool
 
     /// Creates a feeder that tags with `detector` (the registry's CT detector, e.g. `ct-pancreas`).
-    public init(store: any FindingsStore, detector: AnyDetector, rules: WorklistTagRules = WorklistTagRules(),
+    public init(store: any FindingsStore & SiteAccessStore, detector: AnyDetector, rules: WorklistTagRules = WorklistTagRules(),
                 spool: InstanceSpool) {
         self.store = store
         self.spool = spool
@@ -39,11 +39,15 @@ public struct WorklistFeeder: Sendable {
         public let tagging: WorklistTagger.Report
     }
 
-    /// Lists `study` on the worklist, marks it listed in the spool and runs a tagging pass.
+    /// Lists `study` on the worklist, grants its input to the sites that sent it (``InstanceSpool/sites(study:)``),
+    /// marks it listed in the spool and runs a tagging pass.
     /// - Throws: store errors, or `WorklistError` when the folder holds no files.
     public func list(_ study: CompletedStudy) async throws -> Report {
         let known = try await store.worklist().first { $0.studyID == study.study }
         let entry = try await StudyImport.add(study.folder, to: store, arrivedAt: study.firstArrival)
+        if let input = entry.input {
+            for site in spool.sites(study: study.study) { try await store.grant(site: site, input: input) }
+        }
         try? spool.markListed(study: study.study)
         let report = try await tagger.tag()
         let now = try await store.worklist().first { $0.studyID == entry.studyID } ?? entry

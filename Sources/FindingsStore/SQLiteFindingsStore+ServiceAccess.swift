@@ -3,29 +3,34 @@ import DetectorKit
 import Foundation
 import GRDB
 
-extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
+extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog, SiteAccessStore {
     // MARK: Tokens
 
-    /// See ``APITokenStore/createToken(role:name:expiresAt:)``. Appends a `token.create` audit entry (role, id,
-    /// expiry; no secret).
-    public func createToken(role: APIRole, name: String?, expiresAt: Date?) async throws -> (secret: String, token: APIToken) {
+    /// See ``APITokenStore/createToken(role:name:expiresAt:site:)``. Appends a `token.create` audit entry (role, id,
+    /// expiry, site; no secret).
+    public func createToken(role: APIRole, name: String?, expiresAt: Date?, site: String?) async throws
+        -> (secret: String, token: APIToken)
+    {
         let trimmed = try APIToken.checkedName(name)
+        let site = try APIToken.checkedSite(site, role: role)
         let secret = APIToken.newSecret()
         let digest = SHA256Digest.hex(of: Data(secret.utf8))
         let at = Millis.from(now())
         let expires = expiresAt.map(Millis.from)
         let actor = self.actor
         let id: Int64 = try await pool.write { db in
-            try db.execute(sql: "INSERT INTO api_tokens (token_sha256, role, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [digest, role.rawValue, trimmed, at, expires])
+            try db.execute(sql: """
+                INSERT INTO api_tokens (token_sha256, role, name, created_at, expires_at, site) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [digest, role.rawValue, trimmed, at, expires, site])
             let id = db.lastInsertedRowID
             var details: [String: JSONValue] = ["role": .string(role.rawValue)]
             if let expires { details["expiresAt"] = .string(ISO8601DateFormatter().string(from: Millis.date(expires))) }
+            if let site { details["site"] = .string(site) }
             try Self.audit(db, at: at, actor: actor, action: "token.create", object: "token:\(id)", details: details)
             return id
         }
         return (secret, APIToken(id: id, role: role, name: trimmed, createdAt: Millis.date(at), revokedAt: nil,
-                                 expiresAt: expires.map(Millis.date)))
+                                 expiresAt: expires.map(Millis.date), site: site))
     }
 
     /// See ``APITokenStore/token(secret:)``.
@@ -57,7 +62,7 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
             try db.execute(sql: "UPDATE api_tokens SET revoked_at = ? WHERE id = ?", arguments: [at, id])
             try Self.audit(db, at: at, actor: actor, action: "token.revoke", object: "token:\(id)", details: [:])
             return APIToken(id: token.id, role: token.role, name: token.name, createdAt: token.createdAt,
-                            revokedAt: Millis.date(at), expiresAt: token.expiresAt)
+                            revokedAt: Millis.date(at), expiresAt: token.expiresAt, site: token.site)
         }
     }
 
@@ -70,7 +75,41 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
         let revoked: Int64? = row["revoked_at"]
         let expires: Int64? = row["expires_at"]
         return APIToken(id: id, role: role, name: row["name"], createdAt: Millis.date(row["created_at"]),
-                        revokedAt: revoked.map(Millis.date), expiresAt: expires.map(Millis.date))
+                        revokedAt: revoked.map(Millis.date), expiresAt: expires.map(Millis.date), site: row["site"])
+    }
+
+    // MARK: Sites
+
+    /// See ``SiteAccessStore/grant(site:input:)``. Not audited: the audit entry of the write it goes with
+    /// (`ecg.score`, a job, a STOW-RS study) names the token, whose site is on record.
+    public func grant(site: String, input: InputID) async throws {
+        _ = try APIToken.checkedSite(site)
+        let at = Millis.from(now())
+        try await pool.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inputs WHERE id = ?)", arguments: [input.rawValue]) == true
+            else { throw FindingsStoreError.unknownInput(input) }
+            try db.execute(sql: "INSERT OR IGNORE INTO input_sites (input_id, site, granted_at) VALUES (?, ?, ?)",
+                           arguments: [input.rawValue, site, at])
+        }
+    }
+
+    /// See ``SiteAccessStore/inputs(_:grantedTo:)``.
+    public func inputs(_ inputs: [InputID], grantedTo site: String) async throws -> Set<InputID> {
+        guard !inputs.isEmpty else { return [] }
+        var seen = Set<InputID>()
+        // SQLite binds at most 32,766 values per statement: ask in pieces.
+        for start in stride(from: 0, to: inputs.count, by: 500) {
+            let chunk = inputs[start..<min(start + 500, inputs.count)].map(\.rawValue)
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let values: [(any DatabaseValueConvertible)?] = [site] + chunk.map { $0 }
+            let arguments = StatementArguments(values)
+            let ids = try await pool.read { db in
+                try Int64.fetchAll(db, sql: "SELECT input_id FROM input_sites WHERE site = ? AND input_id IN (\(marks))",
+                                   arguments: arguments)
+            }
+            seen.formUnion(ids.map(InputID.init(rawValue:)))
+        }
+        return seen
     }
 
     // MARK: Idempotency keys

@@ -5,7 +5,7 @@ import GRDB
 /// `grdb_migrations`, so opening a file applies exactly the missing ones, in one transaction each.
 enum SQLiteSchema {
     /// Migration names in order; the last is the current schema.
-    static let migrationNames = ["v1-initial", "v2-input-source", "v3-service-access", "v4-token-expiry"]
+    static let migrationNames = ["v1-initial", "v2-input-source", "v3-service-access", "v4-token-expiry", "v5-input-sites"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -20,6 +20,9 @@ enum SQLiteSchema {
         }
         migrator.registerMigration("v4-token-expiry") { db in
             try db.execute(sql: v4)
+        }
+        migrator.registerMigration("v5-input-sites") { db in
+            try db.execute(sql: v5)
         }
         return migrator
     }
@@ -178,5 +181,18 @@ enum SQLiteSchema {
     /// An API token may carry an expiry time (INTEGER ms; NULL: valid until revoked).
     static let v4 = """
         ALTER TABLE api_tokens ADD COLUMN expires_at INTEGER;
+        """
+
+    /// Sites (access partitions): an API token may be limited to one (`site`; NULL: hospital-wide), and
+    /// `input_sites` says which sites may see which stored inputs (a site-scoped scorer's inputs are granted to
+    /// its site). One input may belong to several sites.
+    static let v5 = """
+        ALTER TABLE api_tokens ADD COLUMN site TEXT;
+        CREATE TABLE input_sites (
+            input_id   INTEGER NOT NULL REFERENCES inputs(id),
+            site       TEXT    NOT NULL,
+            granted_at INTEGER NOT NULL,
+            PRIMARY KEY (site, input_id)
+        );
         """
 }

@@ -30,16 +30,25 @@ public struct APIToken: Sendable, Hashable, Codable {
     public let revokedAt: Date?
     /// When it stops being accepted; nil: until it is revoked.
     public let expiresAt: Date?
+    /// The site (hospital, department: an access partition) whose stored inputs it may see and whose inputs it
+    /// stores; nil: hospital-wide (every input). See ``InputScope``.
+    public let site: String?
 
     /// A stored token (stores make these; see ``APITokenStore``).
-    public init(id: Int64, role: APIRole, name: String?, createdAt: Date, revokedAt: Date?, expiresAt: Date? = nil) {
+    public init(id: Int64, role: APIRole, name: String?, createdAt: Date, revokedAt: Date?, expiresAt: Date? = nil,
+                site: String? = nil)
+    {
         self.id = id
         self.role = role
         self.name = name
         self.createdAt = createdAt
         self.revokedAt = revokedAt
         self.expiresAt = expiresAt
+        self.site = site
     }
+
+    /// The inputs requests made with this token may see.
+    public var scope: InputScope { site.map(InputScope.site) ?? .all }
 
     /// Not revoked and not expired at `date`.
     public func isValid(at date: Date) -> Bool {
@@ -72,6 +81,61 @@ public struct APIToken: Sendable, Hashable, Codable {
         }
         return trimmed
     }
+
+    /// A site name as stored: 1 to 64 characters of ASCII letters, digits, `.`, `-` and `_` (an identifier such as
+    /// `cardiology-north`, never a person's data); nil stays nil.
+    /// - Throws: ``APITokenError/invalidSite(_:)``.
+    public static func checkedSite(_ site: String?) throws -> String? {
+        guard let site else { return nil }
+        guard (1...64).contains(site.utf8.count) else { throw APITokenError.invalidSite("must be 1 to 64 characters") }
+        guard site.utf8.allSatisfy({ b in
+            (0x30...0x39).contains(b) || (0x41...0x5a).contains(b) || (0x61...0x7a).contains(b) || b == 0x2e || b == 0x2d || b == 0x5f
+        }) else { throw APITokenError.invalidSite("only ASCII letters, digits, '.', '-' and '_'") }
+        return site
+    }
+}
+
+/// Which stored inputs a caller may see (the per-object check of the HTTP service and MCP, OWASP API1:2023).
+/// Inputs are seen by the sites of the tokens that stored them: a site-scoped scorer's uploads, jobs and
+/// STOW-RS studies are granted to its site (``SiteAccessStore/grant(site:input:)``); inputs stored by the CLI or
+/// by hospital-wide tokens belong to no site and are seen only hospital-wide.
+public enum InputScope: Sendable, Hashable {
+    /// Every input (a token without a site; the CLI).
+    case all
+    /// Only inputs granted to this site.
+    case site(String)
+}
+
+/// Which sites may see which stored inputs (table `input_sites`). An input may belong to several sites (the
+/// same record stored by two sites is one input).
+public protocol SiteAccessStore: Sendable {
+    /// Lets `site` see `input` (again: no change).
+    func grant(site: String, input: InputID) async throws
+    /// The inputs among `inputs` that `site` may see.
+    func inputs(_ inputs: [InputID], grantedTo site: String) async throws -> Set<InputID>
+}
+
+extension SiteAccessStore {
+    /// Whether a caller with `scope` may see `input`.
+    public func isVisible(_ input: InputID, in scope: InputScope) async throws -> Bool {
+        switch scope {
+        case .all: true
+        case .site(let site): try await !inputs([input], grantedTo: site).isEmpty
+        }
+    }
+
+    /// The entries of `worklist` a caller with `scope` may see, in the same order: all of them hospital-wide; for a
+    /// site, the studies whose input is granted to it (an entry without an input belongs to no site).
+    public func visible(_ worklist: [WorklistEntry], in scope: InputScope) async throws -> [WorklistEntry] {
+        guard case .site(let site) = scope else { return worklist }
+        let seen = try await inputs(worklist.compactMap(\.input), grantedTo: site)
+        return worklist.filter { $0.input.map(seen.contains) ?? false }
+    }
+
+    /// Grants `input` to the scope's site (nothing for ``InputScope/all``).
+    public func grant(_ input: InputID, to scope: InputScope) async throws {
+        if case .site(let site) = scope { try await grant(site: site, input: input) }
+    }
 }
 
 /// Why a token operation was refused.
@@ -80,12 +144,18 @@ public enum APITokenError: Error, Sendable, Hashable, CustomStringConvertible, L
     case unknownToken(Int64)
     /// The name is not acceptable (reason).
     case invalidName(String)
+    /// The site is not acceptable (reason).
+    case invalidSite(String)
+    /// Admin tokens read the whole audit log: they cannot be limited to a site.
+    case siteNotAllowed(APIRole)
 
     /// One line, safe to log.
     public var description: String {
         switch self {
         case .unknownToken(let id): "no API token #\(id)"
         case .invalidName(let reason): "token name: \(reason)"
+        case .invalidSite(let reason): "token site: \(reason)"
+        case .siteNotAllowed(let role): "\(role.rawValue) tokens are hospital-wide and take no site"
         }
     }
 
@@ -96,9 +166,11 @@ public enum APITokenError: Error, Sendable, Hashable, CustomStringConvertible, L
 /// Bearer tokens of the HTTP service.
 public protocol APITokenStore: Sendable {
     /// Creates a token with a fresh random secret (256 bits, `vigil_` + base64url) and stores its SHA-256;
-    /// `expiresAt` nil: valid until revoked.
+    /// `expiresAt` nil: valid until revoked; `site` nil: hospital-wide (see ``APIToken/site``).
     /// - Returns: the secret (shown once, never stored) and the stored token.
-    func createToken(role: APIRole, name: String?, expiresAt: Date?) async throws -> (secret: String, token: APIToken)
+    /// - Throws: ``APITokenError`` for a bad name or site, or a site on an admin token.
+    func createToken(role: APIRole, name: String?, expiresAt: Date?, site: String?) async throws
+        -> (secret: String, token: APIToken)
     /// The token whose secret this is (revoked ones included, with ``APIToken/revokedAt``), or nil.
     func token(secret: String) async throws -> APIToken?
     /// Every token, oldest first.
@@ -109,9 +181,23 @@ public protocol APITokenStore: Sendable {
 }
 
 extension APITokenStore {
-    /// A token valid until revoked.
+    /// A hospital-wide token valid until revoked.
     public func createToken(role: APIRole, name: String?) async throws -> (secret: String, token: APIToken) {
-        try await createToken(role: role, name: name, expiresAt: nil)
+        try await createToken(role: role, name: name, expiresAt: nil, site: nil)
+    }
+
+    /// A hospital-wide token.
+    public func createToken(role: APIRole, name: String?, expiresAt: Date?) async throws -> (secret: String, token: APIToken) {
+        try await createToken(role: role, name: name, expiresAt: expiresAt, site: nil)
+    }
+}
+
+extension APIToken {
+    /// The checked site of a new token of `role` (see ``APITokenStore/createToken(role:name:expiresAt:site:)``).
+    public static func checkedSite(_ site: String?, role: APIRole) throws -> String? {
+        let site = try checkedSite(site)
+        if site != nil, role == .admin { throw APITokenError.siteNotAllowed(role) }
+        return site
     }
 }
 
@@ -163,7 +249,7 @@ extension IdempotencyStore {
 }
 
 /// A findings store the HTTP service can run on: findings, tokens, idempotency keys and audit pages.
-public typealias ServiceStore = FindingsStore & APITokenStore & IdempotencyStore & PagedAuditLog
+public typealias ServiceStore = FindingsStore & APITokenStore & IdempotencyStore & PagedAuditLog & SiteAccessStore
 
 /// The audit log a page at a time.
 public protocol PagedAuditLog: Sendable {

@@ -8,15 +8,18 @@ import PostgresNIO
 /// instances share tokens, idempotency keys and the audit log. Same rules as the SQLite store: only a
 /// secret's SHA-256 is stored, token creation and revocation are audited, an idempotency key is stored as
 /// its SHA-256 and the first answer kept wins.
-extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog {
-    static let tokenColumns = "id, role, name, created_at, revoked_at, expires_at"
+extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog, SiteAccessStore {
+    static let tokenColumns = "id, role, name, created_at, revoked_at, expires_at, site"
 
     // MARK: Tokens
 
-    /// See ``APITokenStore/createToken(role:name:expiresAt:)``. Appends a `token.create` audit entry (role, id,
-    /// expiry; no secret).
-    public func createToken(role: APIRole, name: String?, expiresAt: Date?) async throws -> (secret: String, token: APIToken) {
+    /// See ``APITokenStore/createToken(role:name:expiresAt:site:)``. Appends a `token.create` audit entry (role, id,
+    /// expiry, site; no secret).
+    public func createToken(role: APIRole, name: String?, expiresAt: Date?, site: String?) async throws
+        -> (secret: String, token: APIToken)
+    {
         let trimmed = try APIToken.checkedName(name)
+        let site = try APIToken.checkedSite(site, role: role)
         let secret = APIToken.newSecret()
         let digest = SHA256Digest.hex(of: Data(secret.utf8))
         let at = Millis.round(now())
@@ -24,16 +27,18 @@ extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog 
         let actor = actor
         let id: Int64 = try await transaction("creating an API token") { conn in
             guard let row = try await conn.rows("""
-                INSERT INTO api_tokens (token_sha256, role, name, created_at, expires_at)
-                VALUES (\(digest), \(role.rawValue), \(trimmed), \(at), \(expires)) RETURNING id
+                INSERT INTO api_tokens (token_sha256, role, name, created_at, expires_at, site)
+                VALUES (\(digest), \(role.rawValue), \(trimmed), \(at), \(expires), \(site)) RETURNING id
                 """).first else { throw FindingsStoreError.corruptRow(table: "api_tokens", id: 0, problem: "no id returned") }
             let id = try row.decode(Int64.self)
             var details: [String: JSONValue] = ["role": .string(role.rawValue)]
             if let expires { details["expiresAt"] = .string(ISO8601DateFormatter().string(from: expires)) }
+            if let site { details["site"] = .string(site) }
             try await Self.audit(conn, at: at, actor: actor, action: "token.create", object: "token:\(id)", details: details)
             return id
         }
-        return (secret, APIToken(id: id, role: role, name: trimmed, createdAt: at, revokedAt: nil, expiresAt: expires))
+        return (secret, APIToken(id: id, role: role, name: trimmed, createdAt: at, revokedAt: nil, expiresAt: expires,
+                                 site: site))
     }
 
     /// See ``APITokenStore/token(secret:)``.
@@ -65,17 +70,47 @@ extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog 
             try await conn.run("UPDATE api_tokens SET revoked_at = \(at) WHERE id = \(id)")
             try await Self.audit(conn, at: at, actor: actor, action: "token.revoke", object: "token:\(id)", details: [:])
             return APIToken(id: token.id, role: token.role, name: token.name, createdAt: token.createdAt, revokedAt: at,
-                            expiresAt: token.expiresAt)
+                            expiresAt: token.expiresAt, site: token.site)
         }
     }
 
     static func token(from row: PostgresRow) throws -> APIToken {
-        let (id, roleText, name, created, revoked, expires) = try row.decode((Int64, String, String?, Date, Date?, Date?).self)
+        let (id, roleText, name, created, revoked, expires, site) =
+            try row.decode((Int64, String, String?, Date, Date?, Date?, String?).self)
         guard let role = APIRole(rawValue: roleText) else {
             throw FindingsStoreError.corruptRow(table: "api_tokens", id: id, problem: "unknown role")
         }
         return APIToken(id: id, role: role, name: name, createdAt: Millis.round(created),
-                        revokedAt: revoked.map(Millis.round), expiresAt: expires.map(Millis.round))
+                        revokedAt: revoked.map(Millis.round), expiresAt: expires.map(Millis.round), site: site)
+    }
+
+    // MARK: Sites
+
+    /// See ``SiteAccessStore/grant(site:input:)``. Not audited: the audit entry of the write it goes with names
+    /// the token, whose site is on record.
+    public func grant(site: String, input: InputID) async throws {
+        _ = try APIToken.checkedSite(site)
+        let at = Millis.round(now())
+        try await transaction("granting an input to a site") { conn in
+            guard try await !conn.rows("SELECT 1 FROM inputs WHERE id = \(input.rawValue)").isEmpty else {
+                throw FindingsStoreError.unknownInput(input)
+            }
+            try await conn.run("""
+                INSERT INTO input_sites (input_id, site, granted_at) VALUES (\(input.rawValue), \(site), \(at))
+                ON CONFLICT DO NOTHING
+                """)
+        }
+    }
+
+    /// See ``SiteAccessStore/inputs(_:grantedTo:)``.
+    public func inputs(_ inputs: [InputID], grantedTo site: String) async throws -> Set<InputID> {
+        guard !inputs.isEmpty else { return [] }
+        let ids = inputs.map(\.rawValue)
+        return try await read("reading the inputs of a site") { conn in
+            let rows = try await conn.rows(
+                "SELECT input_id FROM input_sites WHERE site = \(site) AND input_id = ANY(\(ids)::int8[])")
+            return Set(try rows.map { InputID(rawValue: try $0.decode(Int64.self)) })
+        }
     }
 
     // MARK: Idempotency keys

@@ -18,6 +18,7 @@ enum PostgresSchema {
         Migration(name: "v2-work-queue", statements: v2),
         Migration(name: "v3-service-access", statements: v3),
         Migration(name: "v4-token-expiry", statements: v4),
+        Migration(name: "v5-input-sites", statements: v5),
     ]
 
     static var migrationNames: [String] { migrations.map(\.name) }
@@ -225,5 +226,19 @@ enum PostgresSchema {
     /// An API token may carry an expiry time (NULL: valid until revoked), as the SQLite migration of the same name.
     static let v4: [String] = [
         "ALTER TABLE api_tokens ADD COLUMN expires_at timestamptz",
+    ]
+
+    /// Sites (access partitions) as the SQLite migration of the same name: a token may be limited to one site,
+    /// and `input_sites` says which sites may see which stored inputs.
+    static let v5: [String] = [
+        "ALTER TABLE api_tokens ADD COLUMN site text",
+        """
+        CREATE TABLE input_sites (
+            input_id   bigint      NOT NULL REFERENCES inputs(id),
+            site       text        NOT NULL,
+            granted_at timestamptz NOT NULL,
+            PRIMARY KEY (site, input_id)
+        )
+        """,
     ]
 }

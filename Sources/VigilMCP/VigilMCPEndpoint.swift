@@ -1,3 +1,4 @@
+import FindingsStore
 import Foundation
 import Logging
 import MCP
@@ -55,8 +56,11 @@ public struct VigilMCPEndpoint: Sendable {
     public static let serverVersion = "0.1.0"
 
     /// Answers one HTTP request to the MCP endpoint. `headers` as sent (names in any case; repeated headers
-    /// joined with ", "); `caller` is the authenticated token's id (never a person's name or data).
-    public func handle(method: String, headers: [String: String], body: Data, caller: String) async -> VigilMCPResponse {
+    /// joined with ", "); `caller` is the authenticated token's id (never a person's name or data), `scope` the
+    /// inputs its token may see (``FindingsStore/InputScope``).
+    public func handle(method: String, headers: [String: String], body: Data, caller: String, scope: InputScope) async
+        -> VigilMCPResponse
+    {
         guard !caller.trimmingCharacters(in: .whitespaces).isEmpty else {
             return Self.errorResponse(401, code: -32600, "Unauthorized: no caller")
         }
@@ -74,7 +78,7 @@ public struct VigilMCPEndpoint: Sendable {
             if let defect = Self.jsonRPCDefect(body) { return Self.errorResponse(400, code: -32600, "Invalid Request: \(defect)") }
         }
         let transport = StatelessHTTPServerTransport(validationPipeline: validation)
-        let server = await makeServer(caller: caller)
+        let server = await makeServer(caller: caller, scope: scope)
         do {
             try await server.start(transport: transport)
         } catch {
@@ -102,7 +106,7 @@ public struct VigilMCPEndpoint: Sendable {
         ])
     }
 
-    private func makeServer(caller: String) async -> Server {
+    private func makeServer(caller: String, scope: InputScope) async -> Server {
         let server = Server(name: Self.serverName, version: Self.serverVersion, title: "Vigil findings",
                             instructions: "Read-only access to Vigil's disease-detection findings: list the detectors, "
                                 + "read an input's findings by inputId, explain them to a patient or a clinician (grounded "
@@ -112,7 +116,7 @@ public struct VigilMCPEndpoint: Sendable {
         let tools = self.tools
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: VigilMCPTools.tools) }
         await server.withMethodHandler(CallTool.self) { params in
-            try await tools.call(params.name, arguments: params.arguments, caller: caller)
+            try await tools.call(params.name, arguments: params.arguments, caller: caller, scope: scope)
         }
         await server.withMethodHandler(ListResources.self) { _ in ListResources.Result(resources: tools.resources()) }
         await server.withMethodHandler(ReadResource.self) { params in

@@ -10,8 +10,8 @@ import MCP
 public struct VigilMCPContext: Sendable {
     /// The detector registry (`DetectorCatalog.registry(settings:)`): the only door to detectors.
     public let registry: DetectorRegistry
-    /// The findings store (inputs, findings, worklist, audit log).
-    public let store: any FindingsStore
+    /// The findings store (inputs, findings, worklist, audit log, which sites see which inputs).
+    public let store: any FindingsStore & SiteAccessStore
     /// The explanation backend asked for (`template` unless the service is configured for a language model).
     public let backend: BackendKind
     /// The OpenAI-compatible server, when `backend` is `openai`.
@@ -20,7 +20,7 @@ public struct VigilMCPContext: Sendable {
     public let log: @Sendable (String) -> Void
 
     /// Creates a context.
-    public init(registry: DetectorRegistry, store: any FindingsStore, backend: BackendKind = .template,
+    public init(registry: DetectorRegistry, store: any FindingsStore & SiteAccessStore, backend: BackendKind = .template,
                 openAI: OpenAIConfiguration? = nil, log: @escaping @Sendable (String) -> Void = { _ in })
     {
         self.registry = registry
@@ -51,6 +51,8 @@ public struct VigilMCPTools: Sendable {
         public static let findingsRead = "findings.read"
         public static let worklistRead = "worklist.read"
         public static let modelCardRead = "model_card.read"
+        /// A read refused by the per-object check (an input of another site).
+        public static let accessDenied = "access.denied"
         public static let explanation = StoredExplainer.auditAction
     }
 
@@ -95,10 +97,13 @@ public struct VigilMCPTools: Sendable {
 
     // MARK: Tool calls
 
-    /// Runs tool `name` with `arguments` for `caller`. Bad arguments, unknown inputs and store failures are
+    /// Runs tool `name` with `arguments` for `caller`, who sees the inputs of `scope` (its token's site; an input
+    /// of another site is answered as unknown). Bad arguments, unknown inputs and store failures are
     /// tool errors (`isError: true`, a plain message without internal detail); an unknown tool name throws
     /// `MCPError.invalidParams` (a protocol error, as the specification asks).
-    public func call(_ name: String, arguments: [String: Value]?, caller: String) async throws -> CallTool.Result {
+    public func call(_ name: String, arguments: [String: Value]?, caller: String, scope: InputScope) async throws
+        -> CallTool.Result
+    {
         let args = arguments ?? [:]
         do {
             switch name {
@@ -107,14 +112,14 @@ public struct VigilMCPTools: Sendable {
                 return try await listDetectors(caller: caller)
             case Name.getFindings:
                 try Self.allowOnly(["inputId"], in: args)
-                return try await getFindings(input: try Self.inputID(args), caller: caller)
+                return try await getFindings(input: try Self.inputID(args), caller: caller, scope: scope)
             case Name.explainFindings:
                 try Self.allowOnly(["inputId", "audience", "question"], in: args)
                 return try await explain(input: try Self.inputID(args), audience: try Self.audience(args),
-                                         question: try Self.question(args), caller: caller)
+                                         question: try Self.question(args), caller: caller, scope: scope)
             case Name.getWorklist:
                 try Self.allowOnly(["limit"], in: args)
-                return try await worklist(limit: try Self.limit(args), caller: caller)
+                return try await worklist(limit: try Self.limit(args), caller: caller, scope: scope)
             default:
                 throw MCPError.invalidParams("Unknown tool: \(name)")
             }
@@ -135,7 +140,8 @@ public struct VigilMCPTools: Sendable {
         return try Self.result(view)
     }
 
-    func getFindings(input id: InputID, caller: String) async throws -> CallTool.Result {
+    func getFindings(input id: InputID, caller: String, scope: InputScope) async throws -> CallTool.Result {
+        try await requireVisible(id, caller: caller, scope: scope, tool: Name.getFindings)
         guard let input = try await context.store.input(id: id) else {
             try await audit(caller, AuditAction.findingsRead, "input:\(id.rawValue)", tool: Name.getFindings,
                             ["outcome": .string("unknown_input")])
@@ -153,7 +159,10 @@ public struct VigilMCPTools: Sendable {
         return try Self.result(view)
     }
 
-    func explain(input id: InputID, audience: Audience, question: String?, caller: String) async throws -> CallTool.Result {
+    func explain(input id: InputID, audience: Audience, question: String?, caller: String, scope: InputScope) async throws
+        -> CallTool.Result
+    {
+        try await requireVisible(id, caller: caller, scope: scope, tool: Name.explainFindings)
         let explainer = StoredExplainer(store: context.store, modelCards: context.registry.detectors.compactMap(\.modelCard),
                                         actor: caller)
         let explanation: Explanation
@@ -177,8 +186,8 @@ public struct VigilMCPTools: Sendable {
         return try Self.result(AssistantView.ExplanationView(explanation, inputId: id.rawValue))
     }
 
-    func worklist(limit: Int, caller: String) async throws -> CallTool.Result {
-        let all = try await context.store.worklist()
+    func worklist(limit: Int, caller: String, scope: InputScope) async throws -> CallTool.Result {
+        let all = try await context.store.visible(try await context.store.worklist(), in: scope)
         let entries = all.prefix(limit).enumerated().map { AssistantView.WorklistItem($0.element, rank: $0.offset + 1) }
         try await audit(caller, AuditAction.worklistRead, "worklist", tool: Name.getWorklist,
                         ["entries": .number(Double(entries.count)), "limit": .number(Double(limit))])
@@ -206,6 +215,16 @@ public struct VigilMCPTools: Sendable {
     // MARK: Helpers
 
     struct ToolError: Error { let message: String }
+
+    /// The per-object check: an input `scope` may not see is answered exactly as an unknown one; when it exists
+    /// the attempt is audited (`access.denied`).
+    private func requireVisible(_ id: InputID, caller: String, scope: InputScope, tool: String) async throws {
+        guard try await !context.store.isVisible(id, in: scope) else { return }
+        if try await context.store.input(id: id) != nil {
+            try await audit(caller, AuditAction.accessDenied, "input:\(id.rawValue)", tool: tool, [:])
+        }
+        throw ToolError(message: "No input \(id.rawValue) in the findings store.")
+    }
 
     private func audit(_ caller: String, _ action: String, _ object: String, tool: String?,
                        _ details: [String: JSONValue]) async throws

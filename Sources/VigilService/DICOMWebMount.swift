@@ -15,7 +15,7 @@ extension VigilServiceMount {
     public static func dicomweb(_ stow: STOWService) -> VigilServiceMount {
         VigilServiceMount(path: "dicomweb", roles: [.scorer]) { group in
             let answer: @Sendable (Request, VigilRequestContext) async throws -> Response = { request, context in
-                _ = try context.requireToken()
+                let token = try context.requireToken()
                 guard let contentType = request.headers[.contentType] else {
                     throw Problem(.unsupportedMediaType, "unsupported-media-type",
                                   "Content-Type must be multipart/related; type=\"application/dicom\"")
@@ -23,7 +23,7 @@ extension VigilServiceMount {
                 let result: STOWResult
                 do {
                     result = try await stow.store(contentType: contentType, body: request.body,
-                                                  study: context.parameters.get("study"))
+                                                  study: context.parameters.get("study"), site: token.site)
                 } catch let e as STOWRequestError {
                     let slug = e.status == 415 ? "unsupported-media-type" : e.status == 413 ? "payload-too-large" : "malformed-body"
                     throw Problem(.init(code: e.status), slug, e.reason)

@@ -23,6 +23,7 @@ extension VigilAPI {
     func dicomSR(_ request: Request, _ context: VigilRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let id = try Self.inputID(context)
+        try await requireVisible(id, to: token)
         let wanted = request.uri.queryParameters.get("detector")
         if let wanted, wanted.isEmpty || wanted.utf8.count > 128 {
             throw Problem.badRequest("bad-query", "detector must be a detector id of 1 to 128 characters")
@@ -65,6 +66,7 @@ extension VigilAPI {
     func hl7v2(_ context: VigilRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let id = try Self.inputID(context)
+        try await requireVisible(id, to: token)
         let builder = ORUBuilder(modelCards: registry.detectors.compactMap(\.modelCard), timestamp: options.now())
         switch try await HL7v2Exporter.message(input: id, store: store, builder: builder) {
         case .noInput:

@@ -58,7 +58,7 @@ extension VigilAPI {
         }
         let status: JobStatus
         do {
-            status = try await jobs.submit(source, owner: token.auditActor)
+            status = try await jobs.submit(source, owner: token.auditActor, scope: token.scope)
         } catch is JobRunner.Full {
             if let folder = source.cleanup { try? FileManager.default.removeItem(at: folder) }
             throw Problem(.tooManyRequests, "job-queue-full",

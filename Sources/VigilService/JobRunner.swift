@@ -109,7 +109,7 @@ public actor JobRunner {
         let status: JobBox
     }
 
-    private let store: any FindingsStore
+    private let store: any FindingsStore & SiteAccessStore
     private let detectors: [AnyDetector]
     private let slots: ScoringGate
     private let runSettings: [String: JSONValue]
@@ -121,7 +121,7 @@ public actor JobRunner {
     private var order: [String] = []
     private var last: Task<Void, Never>?
 
-    public init(store: any FindingsStore, detectors: [AnyDetector], slots: ScoringGate, runSettings: [String: JSONValue] = [:],
+    public init(store: any FindingsStore & SiteAccessStore, detectors: [AnyDetector], slots: ScoringGate, runSettings: [String: JSONValue] = [:],
                 maxActive: Int = 16, keepEnded: Int = 1000)
     {
         self.store = store
@@ -135,9 +135,9 @@ public actor JobRunner {
     /// Refusal: `maxActive` jobs are queued or running.
     public struct Full: Error {}
 
-    /// Queues a job for `owner` (the token's audit actor).
+    /// Queues a job for `owner` (the token's audit actor); the inputs it stores are granted to `scope`'s site.
     /// - Throws: ``Full`` when `maxActive` jobs are queued or running.
-    public func submit(_ source: JobSource, owner: String) throws -> JobStatus {
+    public func submit(_ source: JobSource, owner: String, scope: InputScope = .all) throws -> JobStatus {
         guard jobs.values.filter({ $0.status.withLock { $0.isActive } }).count < maxActive else { throw Full() }
         let id = UUID().uuidString.lowercased()
         let status = JobStatus(id: id, state: .queued, source: source.kind, createdAt: Date())
@@ -146,7 +146,7 @@ public actor JobRunner {
         order.append(id)
         forgetEnded()
         let previous = last
-        let work = Work(store: store, detectors: detectors, slots: slots, runSettings: runSettings)
+        let work = Work(store: store, detectors: detectors, slots: slots, runSettings: runSettings, scope: scope)
         let task = Task {
             await previous?.value
             await work.run(source, status: box)
@@ -203,10 +203,11 @@ public actor JobRunner {
 
     /// Runs one job (outside the actor, so `GET` answers while it runs).
     struct Work: Sendable {
-        let store: any FindingsStore
+        let store: any FindingsStore & SiteAccessStore
         let detectors: [AnyDetector]
         let slots: ScoringGate
         let runSettings: [String: JSONValue]
+        let scope: InputScope
 
         func run(_ source: JobSource, status: JobBox) async {
             defer { if let folder = source.cleanup { try? FileManager.default.removeItem(at: folder) } }
@@ -237,6 +238,7 @@ public actor JobRunner {
                         $0.errors = progress.errors
                     }
                 }
+                try await grant(seen.contents)
                 let ids = try await inputIDs(seen.contents)
                 status.withLock { s in
                     s.unreadable = report.unreadableCount
@@ -251,11 +253,21 @@ public actor JobRunner {
                     s.finishedAt = Date()
                 }
             } catch {
+                // What was stored before the failure is the submitter's site's too (best effort: the store may be down).
+                try? await grant(seen.contents)
                 status.withLock { s in
                     s.state = .failed
                     s.reason = Self.reason(error)
                     s.finishedAt = Date()
                 }
+            }
+        }
+
+        /// Grants the stored inputs of every content seen to the submitter's site (nothing when hospital-wide).
+        func grant(_ contents: [String]) async throws {
+            guard case .site = scope else { return }
+            for sha in contents {
+                if let input = try await store.input(contentSHA256: sha) { try await store.grant(input.id, to: scope) }
             }
         }
 

@@ -21,7 +21,8 @@ extension VigilServiceMount {
                     headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
                 }
                 let r = await endpoint.handle(method: request.method.rawValue, headers: headers,
-                                              body: Data(body.readableBytesView), caller: token.auditActor)
+                                              body: Data(body.readableBytesView), caller: token.auditActor,
+                                              scope: token.scope)
                 var fields = HTTPFields()
                 for (name, value) in r.headers { if let n = HTTPField.Name(name) { fields[n] = value } }
                 return Response(status: .init(code: r.status), headers: fields,

@@ -125,6 +125,7 @@ extension VigilAPI {
         let document = storeResult
             ? try await scorer.store(result, contentSHA256: contentSHA256, in: store) : result.document
         if storeResult, let id = document.inputId {
+            try await store.grant(InputID(rawValue: id), to: token.scope)
             try await store.appendAudit(AuditEvent(actor: token.auditActor, action: "ecg.score", object: "input:\(id)",
                                                    details: ["detectors": .array(result.outcomes.map { .string($0.detector.id) })]))
         }
@@ -164,6 +165,7 @@ extension VigilAPI {
     func findings(_ context: VigilRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let id = try Self.inputID(context)
+        try await requireVisible(id, to: token)
         guard let input = try await store.input(id: id) else { throw Problem.notFound }
         let stored = try await StoredOutcomes.load(input: id, from: store)
         try await store.appendAudit(AuditEvent(actor: token.auditActor, action: "findings.read", object: "input:\(id.rawValue)"))
@@ -183,6 +185,7 @@ extension VigilAPI {
     func fhir(_ context: VigilRequestContext) async throws -> Response {
         let token = try context.requireToken()
         let id = try Self.inputID(context)
+        try await requireVisible(id, to: token)
         guard let data = try await FHIRBundleExporter.bundle(input: id, store: store,
                                                              modelCards: registry.detectors.compactMap(\.modelCard))
         else { throw Problem.notFound }
@@ -201,6 +204,7 @@ extension VigilAPI {
         }
         let body = try await Self.collect(request, limit: options.maxJSONBodyBytes)
         let ask = try ExplainRequest.parse(Data(body.readableBytesView))
+        try await requireVisible(InputID(rawValue: ask.inputId), to: token)
         let explainer = StoredExplainer(store: store, modelCards: registry.detectors.compactMap(\.modelCard),
                                         actor: token.auditActor)
         let explanation: Explanation

@@ -7,9 +7,9 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// What the service's store must do: findings and audit (``FindingsStore``), bearer tokens and idempotency
-/// keys. ``FindingsStore/SQLiteFindingsStore`` is one.
-public typealias VigilServiceStore = FindingsStore & APITokenStore & IdempotencyStore
+/// What the service's store must do: findings and audit (``FindingsStore``), bearer tokens, idempotency
+/// keys and which sites see which inputs. ``FindingsStore/SQLiteFindingsStore`` is one.
+public typealias VigilServiceStore = FindingsStore & APITokenStore & IdempotencyStore & SiteAccessStore
 
 /// Limits and settings of the service.
 public struct VigilServiceOptions: Sendable {

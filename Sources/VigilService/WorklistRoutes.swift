@@ -9,7 +9,7 @@ import Hummingbird
 extension VigilAPI {
     /// One worklist study as the HTTP API shows it to a reader (study UID included; MCP's assistant view leaves it out).
     struct WorklistItem: Encodable {
-        /// 1-based position on the whole worklist.
+        /// 1-based position on the worklist as the token sees it (its site's studies only, for a site token).
         let rank: Int
         let studyId: String
         let inputId: Int64?
@@ -49,7 +49,7 @@ extension VigilAPI {
             offset = n
         }
         let limit = try pageLimit(request)
-        let all = try await store.worklist()
+        let all = try await visibleWorklist(to: token)
         let page = all.indices.dropFirst(offset).prefix(limit).map { WorklistItem(all[$0], rank: $0 + 1) }
         try await store.appendAudit(AuditEvent(actor: token.auditActor, action: "worklist.read", object: "worklist",
                                                details: ["entries": .number(Double(page.count)), "offset": .number(Double(offset))]))
@@ -69,7 +69,7 @@ extension VigilAPI {
         else {
             throw Problem.badRequest("bad-path", "studyId must be 1 to \(Self.maxStudyIDLength) characters")
         }
-        let all = try await store.worklist()
+        let all = try await visibleWorklist(to: token)
         guard let rank = all.firstIndex(where: { $0.studyID == study }) else {
             throw Problem(.notFound, "not-found", "the study is not on the worklist")
         }
@@ -84,6 +84,12 @@ extension VigilAPI {
             Tag(tag: $0.tag.tag, priority: $0.tag.priority, score: $0.tag.score, modelVersion: $0.tag.modelVersion,
                 taggedAt: $0.taggedAt)
         }))
+    }
+
+    /// The worklist as `token` may see it: all of it hospital-wide; for a site, the studies whose input is granted
+    /// to the site (ranks and totals count only those, so nothing is said about other sites' studies).
+    func visibleWorklist(to token: APIToken) async throws -> [WorklistEntry] {
+        try await store.visible(try await store.worklist(), in: token.scope)
     }
 
     /// Adds `GET /v1/worklist` and `GET /v1/worklist/{studyId}` (role reader) to `v1`.

@@ -298,4 +298,30 @@ func json(_ data: Data) throws -> [String: Any] { try JSONSerialization.jsonObje
         // Tagging again scores nothing more (one scoring loop, exactly once per model version).
         #expect(try await feeder.tagger.tag().scored == 0)
     }
+
+    @Test func aStudyIsGrantedToTheSitesThatSentIt() async throws {
+        let tmp = try TempDir()
+        defer { tmp.remove() }
+        let store = try SQLiteFindingsStore(path: tmp.url.appendingPathComponent("vigil.sqlite").path, actor: "test")
+        let spool = try InstanceSpool(root: tmp.url.appendingPathComponent("spool"))
+        let clock = ManualClock()
+        let assembler = SeriesAssembler(spool: spool, quietTime: 10, now: { clock.now() })
+        let service = STOWService(spool: spool, assembler: assembler)
+        let feeder = WorklistFeeder(store: store, detector: AnyDetector(VolumeCheckingDetector(expectSlices: 6)), spool: spool)
+        let study = "1.2.826.0.1.3680043.10.1.89", series = "1.2.826.0.1.3680043.10.1.89.2"
+        // Two senders (a PACS of each site), one without a site; the first sends twice.
+        for (batch, site) in [([0, 1], "north"), ([2, 3], "north"), ([4], nil), ([5], "south")] as [([Int], String?)] {
+            let (ct, body) = CTInstances.body(batch.map { ("application/dicom", CTInstances.slice(study: study, series: series, index: $0)) })
+            #expect(try await service.store(contentType: ct, body: body, site: site).httpStatus == 200)
+        }
+        #expect(spool.sites(study: study) == ["north", "south"])
+        clock.advance(11)
+        let done = await assembler.takeCompletedStudies()
+        let report = try await feeder.list(try #require(done.first))
+        let input = try #require(report.entry.input)
+        #expect(try await store.inputs([input], grantedTo: "north") == [input])
+        #expect(try await store.inputs([input], grantedTo: "south") == [input])
+        #expect(try await store.inputs([input], grantedTo: "west").isEmpty)
+        #expect(spool.sites(study: "1.2.3.4").isEmpty)
+    }
 }

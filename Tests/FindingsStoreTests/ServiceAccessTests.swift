@@ -70,6 +70,64 @@ import Testing
         #expect(created?.details["expiresAt"] != nil)
     }
 
+    @Test(arguments: StoreEngine.enabled) func aSiteIsKeptOnTheTokenAndCheckedAtCreation(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
+        defer { db.remove() }
+        let store = try await db.openService(actor: "cli")
+        let north = try await store.createToken(role: .reader, name: "north ward", expiresAt: nil, site: "cardiology-north")
+        let wide = try await store.createToken(role: .reader, name: "hospital")
+        #expect(north.token.site == "cardiology-north" && north.token.scope == .site("cardiology-north"))
+        #expect(try await store.token(secret: north.secret) == north.token)
+        #expect(try await store.token(secret: wide.secret)?.scope == .all)
+        #expect(try await store.tokens().map(\.site) == ["cardiology-north", nil])
+        #expect(try await store.revokeToken(id: north.token.id).site == "cardiology-north")
+        #expect(try await store.auditLog(object: "token:\(north.token.id)").first?.details["site"] == .string("cardiology-north"))
+        for bad in ["", "a b", "north/..", "ward\n2", String(repeating: "x", count: 65), "café"] {
+            await #expect(throws: APITokenError.self, "site \(bad.debugDescription)") {
+                try await store.createToken(role: .reader, name: nil, expiresAt: nil, site: bad)
+            }
+        }
+        await #expect(throws: APITokenError.siteNotAllowed(.admin)) {
+            try await store.createToken(role: .admin, name: nil, expiresAt: nil, site: "north")
+        }
+        #expect(try await store.tokens().count == 2)  // nothing was stored by the refused calls
+    }
+
+    @Test(arguments: StoreEngine.enabled) func inputsAreGrantedToSitesAndSeenOnlyThere(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
+        defer { db.remove() }
+        let store = try await db.openService(actor: "cli")
+        let a = try await store.registerInput(Sample.input(1)).id
+        let b = try await store.registerInput(Sample.input(2)).id
+        let c = try await store.registerInput(Sample.input(3)).id
+        try await store.grant(site: "north", input: a)
+        try await store.grant(site: "north", input: a)  // again: no change
+        try await store.grant(site: "south", input: a)  // one input, two sites
+        try await store.grant(site: "south", input: b)
+        #expect(try await store.inputs([a, b, c], grantedTo: "north") == [a])
+        #expect(try await store.inputs([a, b, c], grantedTo: "south") == [a, b])
+        #expect(try await store.inputs([c], grantedTo: "south").isEmpty)
+        #expect(try await store.inputs([], grantedTo: "south").isEmpty)
+        #expect(try await store.isVisible(c, in: .all))
+        #expect(try await !store.isVisible(c, in: .site("north")))
+        #expect(try await store.isVisible(a, in: .site("north")))
+        await #expect(throws: FindingsStoreError.unknownInput(InputID(rawValue: 999))) {
+            try await store.grant(site: "north", input: InputID(rawValue: 999))
+        }
+        await #expect(throws: APITokenError.self) { try await store.grant(site: "no such/site", input: a) }
+        // More inputs than one statement binds (SQLite asks in pieces).
+        let many = (1...1200).map { InputID(rawValue: Int64($0)) }
+        #expect(try await store.inputs(many, grantedTo: "south") == [a, b])
+        // The worklist as a site sees it: only studies whose input is granted to it, in the store's order.
+        _ = try await store.addToWorklist(NewWorklistEntry(studyID: "1.2.1", input: c, arrivedAt: Date(timeIntervalSince1970: 1)))
+        _ = try await store.addToWorklist(NewWorklistEntry(studyID: "1.2.2", input: b, arrivedAt: Date(timeIntervalSince1970: 2)))
+        _ = try await store.addToWorklist(NewWorklistEntry(studyID: "1.2.3", arrivedAt: Date(timeIntervalSince1970: 3)))
+        let list = try await store.worklist()
+        #expect(try await store.visible(list, in: .all).map(\.studyID) == ["1.2.1", "1.2.2", "1.2.3"])
+        #expect(try await store.visible(list, in: .site("south")).map(\.studyID) == ["1.2.2"])
+        #expect(try await store.visible(list, in: .site("north")).isEmpty)
+    }
+
     @Test(arguments: StoreEngine.enabled) func idempotentResponsesKeepTheFirstAnswerPerScope(_ engine: StoreEngine) async throws {
         let db = try await TestDatabase(engine)
         defer { db.remove() }
@@ -144,9 +202,9 @@ import Testing
         let db = try TempDatabase()
         defer { db.remove() }
         let store = try SQLiteFindingsStore(path: db.path, actor: "cli")
-        #expect(SQLiteFindingsStore.schemaMigrations.suffix(2) == ["v3-service-access", "v4-token-expiry"])
+        #expect(SQLiteFindingsStore.schemaMigrations.suffix(3) == ["v3-service-access", "v4-token-expiry", "v5-input-sites"])
         let objects = Set(try await store.schemaObjects())
-        #expect(objects.isSuperset(of: ["api_tokens", "idempotency_keys"]))
+        #expect(objects.isSuperset(of: ["api_tokens", "idempotency_keys", "input_sites"]))
     }
 
     @Test(.enabled(if: StoreEngine.postgresURL != nil, "set VIGIL_PG_URL")) func postgresKeepsOnlyTheDigestAndMigrates() async throws {
@@ -161,9 +219,9 @@ import Testing
         let digest = SHA256Digest.hex(of: Data(secret.utf8))
         #expect(try await pg.integer("SELECT count(*) FROM api_tokens WHERE token_sha256 = '\(digest)'") == 1)
         #expect(try await pg.integer("SELECT count(*) FROM api_tokens WHERE token_sha256 = '\(secret)' OR name = '\(secret)'") == 0)
-        #expect(PostgresFindingsStore.schemaMigrations.suffix(2) == ["v3-service-access", "v4-token-expiry"])
+        #expect(PostgresFindingsStore.schemaMigrations.suffix(3) == ["v3-service-access", "v4-token-expiry", "v5-input-sites"])
         let objects = Set(try await pg.schemaObjects())
-        #expect(objects.isSuperset(of: ["api_tokens", "idempotency_keys"]))
+        #expect(objects.isSuperset(of: ["api_tokens", "idempotency_keys", "input_sites"]))
         let audit = try await store.auditLog(object: "token:\(token.id)")
         #expect(audit.map(\.action) == ["token.create"] && audit[0].actor == "admin-cli")
         // The factory `vigil serve` and `vigil token` use opens the same database and sees the token.

@@ -39,6 +39,13 @@ import Testing
         #expect(token.hasPrefix("vigil_") && !token.contains("\n"), "stdout must be the token alone: \(created.output)")
         let listed = try VigilBinary.run(vigil, ["token", "list", "--db", db], in: folder)
         #expect(listed.status == 0 && listed.output.contains("scorer") && !listed.output.contains(token))
+        // A site token; an admin cannot have one (refused before anything is stored).
+        let site = try VigilBinary.run(vigil, ["token", "create", "--db", db, "--role", "reader", "--site", "cardiology-north"], in: folder)
+        #expect(site.status == 0 && site.error.contains("site cardiology-north"), "\(site.error)")
+        let admin = try VigilBinary.run(vigil, ["token", "create", "--db", db, "--role", "admin", "--site", "north"], in: folder)
+        #expect(admin.status != 0 && admin.error.contains("admin tokens are hospital-wide"), "\(admin.error)")
+        let sites = try VigilBinary.run(vigil, ["token", "list", "--db", db], in: folder)
+        #expect(sites.output.split(separator: "\n").dropFirst().map { $0.split(separator: "\t")[2] } == ["*", "cardiology-north"])
 
         let process = Process()
         process.executableURL = vigil

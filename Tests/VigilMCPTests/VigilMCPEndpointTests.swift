@@ -58,7 +58,7 @@ struct Fixture: Sendable {
     static func caller() -> String { "token:test-\(UUID().uuidString.prefix(8))" }
 
     /// Posts one JSON-RPC message as the Python SDK client does; returns the HTTP status, headers and parsed body.
-    func post(_ message: [String: Any], caller: String, headers extra: [String: String] = [:]) async throws
+    func post(_ message: [String: Any], caller: String, scope: InputScope = .all, headers extra: [String: String] = [:]) async throws
         -> (status: Int, headers: [String: String], json: [String: Any]?)
     {
         var headers = ["Content-Type": "application/json", "Accept": "application/json, text/event-stream",
@@ -66,15 +66,17 @@ struct Fixture: Sendable {
         if message["method"] as? String != "initialize" { headers["mcp-protocol-version"] = "2025-06-18" }
         headers.merge(extra) { _, new in new }
         let body = try JSONSerialization.data(withJSONObject: message)
-        let r = await endpoint.handle(method: "POST", headers: headers, body: body, caller: caller)
+        let r = await endpoint.handle(method: "POST", headers: headers, body: body, caller: caller, scope: scope)
         let json = r.body.isEmpty ? nil : try JSONSerialization.jsonObject(with: r.body) as? [String: Any]
         return (r.status, r.headers, json)
     }
 
     /// `tools/call` of `name`: the JSON-RPC `result` object.
-    func call(_ name: String, _ arguments: [String: Any] = [:], caller: String, id: Int = 7) async throws -> [String: Any] {
+    func call(_ name: String, _ arguments: [String: Any] = [:], caller: String, scope: InputScope = .all, id: Int = 7) async throws
+        -> [String: Any]
+    {
         let r = try await post(["jsonrpc": "2.0", "id": id, "method": "tools/call",
-                                "params": ["name": name, "arguments": arguments]], caller: caller)
+                                "params": ["name": name, "arguments": arguments]], caller: caller, scope: scope)
         #expect(r.status == 200)
         return try #require(r.json?["result"] as? [String: Any], "no result in \(String(describing: r.json))")
     }
@@ -150,7 +152,7 @@ func text(_ result: [String: Any]) -> String {
     @Test func theHTTPLayerRefusesWhatTheTransportDoesNotServe() async throws {
         let f = try await Fixture.shared()
         let caller = Fixture.caller()
-        let get = await f.endpoint.handle(method: "GET", headers: ["Accept": "text/event-stream"], body: Data(), caller: caller)
+        let get = await f.endpoint.handle(method: "GET", headers: ["Accept": "text/event-stream"], body: Data(), caller: caller, scope: .all)
         #expect(get.status == 405)
         #expect(get.headers["Allow"] == "POST")
         let list: [String: Any] = ["jsonrpc": "2.0", "id": 3, "method": "tools/list"]
@@ -162,10 +164,10 @@ func text(_ result: [String: Any]) -> String {
         #expect(try await f.post(list, caller: "  ").status == 401)
         let junk = await f.endpoint.handle(method: "POST", headers: ["Content-Type": "application/json",
                                                                       "Accept": "application/json"],
-                                           body: Data("{not json".utf8), caller: caller)
+                                           body: Data("{not json".utf8), caller: caller, scope: .all)
         #expect(junk.status == 400)
         let big = await f.endpoint.handle(method: "POST", headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                                          body: Data(count: VigilMCPEndpoint.maxBodyBytes + 1), caller: caller)
+                                          body: Data(count: VigilMCPEndpoint.maxBodyBytes + 1), caller: caller, scope: .all)
         #expect(big.status == 413)
         let note = try await f.post(["jsonrpc": "2.0", "method": "notifications/initialized"], caller: caller)
         #expect(note.status == 202)
@@ -321,6 +323,28 @@ func text(_ result: [String: Any]) -> String {
         let audit = try await f.audit(of: caller)
         #expect(audit.map(\.action) == ["findings.read", "explanation.request"])
         #expect(audit.allSatisfy { $0.object == "input:987654" && $0.details["outcome"] == .string("unknown_input") })
+    }
+
+    @Test func aSiteCallerSeesOnlyItsSitesInputsAndWorklist() async throws {
+        let f = try await Fixture.shared()
+        let caller = Fixture.caller()
+        try await f.store.grant(site: "mcp-north", input: InputID(rawValue: f.afInput))
+        let north = InputScope.site("mcp-north")
+        let seen = try await f.call("get_findings", ["inputId": f.afInput], caller: caller, scope: north)
+        #expect(seen["isError"] as? Bool != true)
+        for tool in ["get_findings", "explain_findings"] {
+            // Another site's input is answered exactly like an unknown one.
+            let hidden = try await f.call(tool, ["inputId": f.flatInput], caller: caller, scope: north)
+            #expect(hidden["isError"] as? Bool == true, "\(tool)")
+            #expect(text(hidden) == "No input \(f.flatInput) in the findings store.")
+        }
+        let list = try structured(try await f.call("get_worklist", caller: caller, scope: north))
+        #expect(list["total"] as? Int == 1)
+        #expect((list["entries"] as? [[String: Any]])?.map { $0["inputId"] as? Int } == [Int(f.afInput)])
+        let none = try structured(try await f.call("get_worklist", caller: caller, scope: .site("mcp-south")))
+        #expect(none["total"] as? Int == 0)
+        let audit = try await f.audit(of: caller)
+        #expect(audit.filter { $0.action == "access.denied" }.map(\.object) == ["input:\(f.flatInput)", "input:\(f.flatInput)"])
     }
 
     @Test func badArgumentsAreToolErrorsNamingTheArgument() async throws {
