@@ -9,6 +9,8 @@ SCORER=$("$VIGIL" token create --db "$DB" --role scorer --name load-scorer 2>/de
 READER=$("$VIGIL" token create --db "$DB" --role reader --name load-reader 2>/dev/null)
 ASSISTANT=$("$VIGIL" token create --db "$DB" --role assistant --name load-assistant 2>/dev/null)
 ADMIN=$("$VIGIL" token create --db "$DB" --role admin --name load-admin 2>/dev/null)
+# Limited to one site: sees only what that site's scorers stored (docs/service.md, "Sites").
+SITE_READER=$("$VIGIL" token create --db "$DB" --role reader --name load-site-reader --site load-site 2>/dev/null)
 "$VIGIL" serve --db "$DB" --port 0 "${SERVE_ARGS[@]}" 2> "$WORK/serve.log" &
 SERVER_PID=$!
 stop_server() {

@@ -12,11 +12,11 @@ SERVE_ARGS=(--models "${MODELS:-/nonexistent}")
 source Tools/service/common.sh
 ST=$(dirname "$PY")/schemathesis
 [ -x "$ST" ] || { echo "schemathesis not installed in $(dirname "$PY")" >&2; exit 2; }
-# One stored record, so that the id-taking routes also see an existing id.
+# One stored record (of no site), so that the id-taking routes also see an existing id; SITE_READER must not.
 curl -sf -H "Authorization: Bearer $SCORER" -H "Content-Type: application/dicom" \
      --data-binary @SampleData/ecg/pydicom-3.0.2_waveform_ecg.dcm "$BASE/v1/ecg/score?store=true" >/dev/null
 status=0
-for role in SCORER READER ASSISTANT ADMIN; do
+for role in SCORER READER ASSISTANT ADMIN SITE_READER; do
     echo "== schemathesis as $role"
     timeout 600 "$ST" run "$BASE/openapi.json" --url "$BASE" -H "Authorization: Bearer ${!role}" \
         --checks all --exclude-path-regex '^/dicomweb/' --max-examples "$MAX_EXAMPLES" --seed 21 --no-color || status=1
