@@ -135,8 +135,10 @@ let package = Package(
                            "FindingsStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
-        // MARK: Benchmarks (library so the CLI stays a thin shell)
-        .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine"]),
+        // MARK: Benchmarks and evaluations against peers and references (library so the CLI stays a thin shell)
+        .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "DetectorInputs",
+                                                   "ECGFormats", "ECGSignal", "ECGDetectors", "ECGSynth", "CTSynth", "CTDetector",
+                                                   "ImagingFormats", "BatchScoring", "FindingsStore", "Explainer"]),
 
         // MARK: Command-line interface
         .executableTarget(
@@ -195,6 +197,8 @@ package.targets.append(contentsOf: [
                 dependencies: ["ECGScoring", "DetectorCatalog", "DetectorKit", "ECGFormats", "ECGSynth", "FindingsStore"]),
 ])
 package.targets.first { $0.name == "vigil" }?.dependencies.append("ECGScoring")
+// `vigil bench ecg` times the registry's ECG detectors through ECGScorer, as `vigil ecg score` runs them.
+package.targets.first { $0.name == "VigilBench" }?.dependencies.append("ECGScoring")
 // Issue 12: the batch tests score records with the shipped ECG detectors (one analysis per record).
 package.targets.first { $0.name == "BatchScoringTests" }?.dependencies.append("DetectorCatalog")
 

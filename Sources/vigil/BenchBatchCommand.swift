@@ -1,14 +1,9 @@
 import ArgumentParser
-import BatchScoring
-import DetectorCatalog
-import DetectorKit
-import ECGFormats
-import ECGSynth
-import FindingsStore
 import Foundation
+import VigilBench
 
-/// `vigil bench batch`: batch throughput against detector-only throughput on the same synthetic records,
-/// and peak memory for two batch sizes (each measured in its own child process).
+/// `vigil bench batch`: batch against detector-only throughput, and peak memory at two sizes
+/// (``VigilBench/BatchThroughputBenchmark``).
 struct BenchBatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
@@ -37,71 +32,13 @@ struct BenchBatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let detectors = try DetectorCatalog.registry().detectors(for: .ecg)
-        guard !detectors.isEmpty else { throw BatchError.noDetectors(kind: .ecg) }
-        let workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
-        let records = try Self.pool(pool)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-batch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-
-        if let n = childMemory {
-            let store = try SQLiteFindingsStore(path: folder.appendingPathComponent("m.sqlite").path, actor: "bench")
-            let r = try await BatchBenchmark.wholeBatch(GeneratedItem.items(count: n, run: "memory", pool: records), count: n,
-                                                        detectors: detectors, workers: workers, store: store)
-            print("CHILD \(r.count) \(r.seconds) \(BatchBenchmark.peakResidentBytes() ?? -1)")
-            return
-        }
-
-        print("Vigil batch benchmark: \(count) synthetic ECGs (10 s, 12 leads, 500 Hz; \(pool) generated, varied per input), "
-            + "detectors \(detectors.map(\.id).joined(separator: ", ")), \(workers) workers, "
-            + "\(ProcessInfo.processInfo.activeProcessorCount) cores visible")
-        var bestDetector = 0.0, bestBatch = 0.0
-        for pass in 0..<max(1, repeats) {
-            let items = GeneratedItem.items(count: count, run: "throughput-\(pass)", pool: records)
-            let d = try await BatchBenchmark.detectorOnly(items, detectors: detectors, workers: workers)
-            let store = try SQLiteFindingsStore(path: folder.appendingPathComponent("t\(pass).sqlite").path, actor: "bench")
-            let b = try await BatchBenchmark.wholeBatch(items, count: count, detectors: detectors, workers: workers, store: store)
-            let dr = Double(d.count) / d.seconds, br = Double(b.count) / b.seconds
-            print(String(format: "  pass %d: detector-only %.1f records/s, whole batch %.1f records/s", pass + 1, dr, br))
-            bestDetector = max(bestDetector, dr)
-            bestBatch = max(bestBatch, br)
-        }
-        let overhead = 1 - bestBatch / bestDetector
-        print(String(format: "Throughput (best of %d): detector-only %.1f/s, whole batch %.1f/s → store overhead %.1f%% (goal ≤ 10%%)",
-                     max(1, repeats), bestDetector, bestBatch, overhead * 100))
-
-        var peaks: [(Int, Int, Double)] = []
-        for n in memoryCounts {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            process.arguments = ["bench", "batch", "--child-memory", "\(n)", "--pool", "\(pool)", "--workers", "\(workers)"]
-            let out = Pipe()
-            process.standardOutput = out
-            try process.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            let fields = text.split(separator: "\n").first { $0.hasPrefix("CHILD ") }?.split(separator: " ") ?? []
-            guard process.terminationStatus == 0, fields.count == 4, let peak = Int(fields[3]), peak > 0,
-                  let seconds = Double(fields[2]) else {
-                throw ValidationError("the memory run for \(n) inputs failed (status \(process.terminationStatus)): \(text)")
-            }
-            peaks.append((n, peak, seconds))
-            print(String(format: "  %6d inputs: peak resident memory %.1f MiB (%.1f records/s)", n,
-                         Double(peak) / 1_048_576, Double(n) / seconds))
-        }
-        if peaks.count >= 2 {
-            let ratio = Double(peaks.last!.1) / Double(peaks.first!.1)
-            print(String(format: "Peak memory %d vs %d inputs: %.2fx (goal: within 20%%, ≤ 1.20x)", peaks.last!.0, peaks.first!.0, ratio))
-        }
-        print("Figures are from one run on this machine and vary with its load.")
-    }
-
-    /// `n` generated records from the default label mix (seed 1).
-    static func pool(_ n: Int) throws -> [ECGRecord] {
-        try (0..<max(1, n)).map { i in
-            let request = ECGSynthRequest(kind: LabelMix.defaultMix.kind(index: i, seed: 1), seed: UInt64(1000 + i))
-            return try ECGSynthesizer.generate(request).ecgRecord(name: "pool\(i)")
-        }
+        var bench = BatchThroughputBenchmark()
+        bench.count = count
+        bench.repeats = repeats
+        bench.memoryCounts = memoryCounts
+        bench.pool = pool
+        bench.workers = workers
+        if let childMemory { try await bench.runChild(count: childMemory, output: .standard); return }
+        try await bench.run(program: URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath(), output: .standard)
     }
 }

@@ -1,14 +1,8 @@
 import ArgumentParser
-import CTDetector
-import CTSynth
-import DetectorInputs
-import DetectorKit
 import Foundation
-import ImagingFormats
-import TensorCore
+import VigilBench
 
-/// `vigil bench ct`: seconds per CT volume for the whole scoring pipeline, next to the same models and
-/// steps in numpy + scipy + onnxruntime (Tools/bench/ct_peer.py), as a ratio.
+/// `vigil bench ct`: seconds per CT volume next to onnxruntime (``VigilBench/CTPipelineBenchmark``).
 struct BenchCTCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ct", abstract: "CT pipeline seconds per volume vs the same models in onnxruntime (goal ≤ 1.5x).",
@@ -47,125 +41,17 @@ struct BenchCTCommand: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let (locURL, lesURL) = try modelFolders()
-        let pair = try CTModelPair(localizerFolder: locURL, lesionFolder: lesURL)
-        printError("synthesising a \(matrix)x\(matrix)x\(slices) phantom …")
-        var p = PhantomParameters(seed: 1)
-        p.matrix = matrix
-        p.sliceCount = slices
-        p.lesion = .present(diameterMM: 20)
-        let phantom = try PhantomGenerator.generate(p)
-        let study = CTStudy(label: "bench-phantom", volumes: [phantom.volume])
-        let detector = CTPancreasDetector(models: pair)
-
-        printError("timing Vigil …")
-        _ = try detector.score(study)
-        var totals: [Double] = [], same: [Double] = [], inference: [Double] = []
-        var last: CTStudyReport?
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let report = try detector.score(study)
-            totals.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            if let t = report.result?.timings {
-                same.append(t.preprocessing + t.inference + t.other)
-                inference.append(t.inference)
-            }
-            last = report
-        }
-        let peer = noPeer ? nil : runPeer(volume: phantom.volume, localizer: locURL, lesion: lesURL)
-
-        print("Vigil CT benchmark  (\(ProcessInfo.processInfo.activeProcessorCount) cores visible, threads \(TensorThreads.count))")
-        print("volume     \(slices) x \(matrix) x \(matrix) synthetic phantom (CTSynth seed 1, 20 mm lesion), \(String(format: "%.2f", phantom.volume.rowSpacingMM)) mm pixels")
-        print("models     \(pair.localizer.card.name) \(pair.localizer.card.version); \(pair.lesion.card.name) \(pair.lesion.card.version)")
-        if let r = last?.result {
-            print("result     \(r.sliceScores.count) slices scored, study score \(String(format: "%.4f", r.studyLogit)), p \(String(format: "%.3f", r.probability)), top slices \(r.keySlices.map(\.score.index))")
-            let t = r.timings
-            print(String(format: "vigil      %.3f s per volume (median of %d); last run: checks %.3f, preprocessing %.3f, localiser %.3f, lesion %.3f, saliency %.3f, masks+aggregation %.3f, overlays %.3f",
-                         median(totals), repeats, last?.checkSeconds ?? 0, t.preprocessing, t.localizer, t.lesion, t.saliency,
-                         t.other, last?.renderSeconds ?? 0))
-        } else if let a = last?.outcome.abstention {
-            print("result     ABSTAINED \(a.reason): \(a.message)")
-        }
-        guard let peer else {
-            print("peer       skipped\(noPeer ? " (--no-peer)" : "")")
-            return
-        }
-        print(String(format: "peer       %.3f s per volume (onnxruntime %@, scipy %@): inference %.3f, the rest %.3f; %d slices scored, study score %.4f, top slices %@",
-                     peer.total, peer.ortVersion, peer.scipyVersion, peer.inference, peer.total - peer.inference, peer.scored, peer.studyScore,
-                     peer.topSlices.map(String.init).joined(separator: ", ")))
-        print(String(format: "ratio      whole pipeline %.2fx   same steps as the peer %.2fx   model inference only %.2fx   (vigil / onnxruntime; goal ≤ 1.5x)",
-                     median(totals) / peer.total, median(same) / peer.total, median(inference) / peer.inference))
-        print("Ratios come from one run on this machine and vary with its load.")
-    }
-
-    private func modelFolders() throws -> (URL, URL) {
+        var bench: CTPipelineBenchmark
         switch (localizer, lesion) {
-        case let (loc?, les?): return (URL(fileURLWithPath: loc), URL(fileURLWithPath: les))
-        case (nil, nil):
-            let dir = models.map { URL(fileURLWithPath: $0) } ?? ModelsDirectory.resolve()
-            return (dir.appendingPathComponent(CTModelPair.localizerFolderName), dir.appendingPathComponent(CTModelPair.lesionFolderName))
+        case let (loc?, les?): bench = CTPipelineBenchmark(localizer: URL(fileURLWithPath: loc), lesion: URL(fileURLWithPath: les))
+        case (nil, nil): bench = CTPipelineBenchmark(models: models.map { URL(fileURLWithPath: $0) })
         default: throw ValidationError("give both --localizer and --lesion, or neither")
         }
-    }
-
-    struct PeerResult {
-        let total: Double, inference: Double, scored: Int, studyScore: Double
-        let ortVersion: String, scipyVersion: String
-        let topSlices: [Int]
-    }
-
-    /// Writes the volume and geometry to a temporary folder and runs Tools/bench/ct_peer.py.
-    private func runPeer(volume: ImageVolume, localizer: URL, lesion: URL) -> PeerResult? {
-        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let script = root.appendingPathComponent("Tools/bench/ct_peer.py")
-        guard FileManager.default.fileExists(atPath: script.path) else {
-            printError("peer skipped: \(script.path) not found (run from the repository root)")
-            return nil
-        }
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-ct-\(ProcessInfo.processInfo.processIdentifier)")
-        defer { try? FileManager.default.removeItem(at: tmp) }
-        do {
-            try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-            try NPYFile.write(Tensor(shape: volume.shape, storage: volume.voxels), to: tmp.appendingPathComponent("volume.npy"))
-            let geometry: [String: Any] = ["rowSpacingMM": volume.rowSpacingMM, "columnSpacingMM": volume.columnSpacingMM,
-                                           "slicePositionsMM": volume.slicePositionsMM]
-            try JSONSerialization.data(withJSONObject: geometry).write(to: tmp.appendingPathComponent("geometry.json"))
-        } catch {
-            printError("peer skipped: cannot write its input: \(error)")
-            return nil
-        }
-        printError("running the onnxruntime peer …")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script.path, "--volume", tmp.appendingPathComponent("volume.npy").path,
-                             "--geometry", tmp.appendingPathComponent("geometry.json").path,
-                             "--localizer", localizer.path, "--lesion", lesion.path,
-                             "--threads", String(TensorThreads.count), "--repeats", String(repeats), "--json"]
-        let out = Pipe()
-        process.standardOutput = out
-        do { try process.run() } catch {
-            printError("peer skipped: cannot start \(python): \(error)")
-            return nil
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let total = json["total_s"] as? Double, let inference = json["inference_s"] as? Double
-        else {
-            printError("peer skipped: \(python) \(script.lastPathComponent) failed (status \(process.terminationStatus); needs numpy, scipy, onnxruntime)")
-            return nil
-        }
-        return PeerResult(total: total, inference: inference, scored: json["scored_slices"] as? Int ?? 0,
-                          studyScore: json["study_score"] as? Double ?? .nan,
-                          ortVersion: json["onnxruntime"] as? String ?? "?", scipyVersion: json["scipy"] as? String ?? "?",
-                          topSlices: json["top_slices"] as? [Int] ?? [])
-    }
-
-    private func median(_ xs: [Double]) -> Double {
-        guard !xs.isEmpty else { return .nan }
-        let s = xs.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        bench.matrix = matrix
+        bench.slices = slices
+        bench.repeats = repeats
+        bench.python = python
+        bench.skipPeer = noPeer
+        try bench.run(.standard)
     }
 }
-

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TensorCore
+import VigilBench
 import VigilDoctor
 
 /// The `vigil` command: a thin shell over Vigil's libraries.
@@ -39,3 +40,8 @@ func printError(_ message: String) {
 /// Formats a float for tables: 5 significant digits.
 func format(_ v: Float) -> String { String(format: "%.5g", v) }
 func format(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
+
+extension BenchOutput {
+    /// Report lines to standard output, notes to standard error.
+    static var standard: BenchOutput { BenchOutput(line: { print($0) }, note: { printError($0) }) }
+}
