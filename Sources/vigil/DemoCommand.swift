@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import ONNXEngine
-import TensorCore
+import VigilBench
 
 /// `vigil demo`: the main job at this stage — load the test models, run them on SampleData, print
 /// their outputs and the detector list.
@@ -17,25 +16,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let base = URL(fileURLWithPath: root)
-        let cases = [("ecg_resnet1d", "ecg_resnet1d_input.npy"), ("ct_cnn2d", "ct_cnn2d_input.npy")]
-        for (name, input) in cases {
-            let modelURL = base.appendingPathComponent("Models/test/\(name).onnx")
-            let inputURL = base.appendingPathComponent("SampleData/tensors/\(input)")
-            let model = try ONNXModel(contentsOf: modelURL)
-            let session = try InferenceSession(model: model)
-            let x = try NPYFile.read(inputURL)
-            let start = Date()
-            let outputs = try session.run(x)
-            let ms = Date().timeIntervalSince(start) * 1000
-            print("\(name).onnx  (\(model.parameterCount) parameters, \(model.nodes.count) nodes, opset \(model.opset))")
-            print("  input  \(model.inputs[0].name) \(x.shape) from \(inputURL.lastPathComponent)")
-            for o in model.outputs {
-                let t = outputs[o.name]!
-                print("  output \(o.name) \(t.shape) = [" + t.storage.prefix(8).map(format).joined(separator: ", ") + (t.count > 8 ? ", …" : "") + "]")
-            }
-            print("  \(format(ms, 1)) ms (first run, \(TensorThreads.count) threads)")
-        }
+        try ModelTools.demo(root: URL(fileURLWithPath: root), .standard)
         print("")
         try ModelsCommand.printDetectors()
     }
