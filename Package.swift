@@ -125,6 +125,8 @@ let package = Package(
         .target(name: "DICOMSR", dependencies: ["DICOM", "DetectorKit", "FindingsStore", "FHIRExport", "ImagingFormats", "ContentHash", "CPNG"]),
         // MARK: Standard outputs for cardiology: HL7 v2.5.1 ORU^R01 messages and MLLP sending
         .target(name: "HL7v2", dependencies: ["DetectorKit", "FindingsStore", "FHIRExport"]),
+        // MARK: `vigil export`: one standard format from the store (CSV, FHIR, HL7 v2 + MLLP, DICOM SR), audited
+        .target(name: "StandardExports", dependencies: ["DICOMSR", "DetectorKit", "FHIRExport", "FindingsStore", "HL7v2"]),
         // MARK: Explanations of stored findings, with each request kept in the audit log
         .target(name: "ExplainerStore", dependencies: ["Explainer", "FindingsStore", "DetectorKit"]),
 
@@ -192,7 +194,8 @@ let package = Package(
 
 // MARK: ECG scoring as one library call (CLI `vigil ecg score` and the HTTP service share it)
 package.targets.append(contentsOf: [
-    .target(name: "ECGScoring", dependencies: ["DetectorKit", "DetectorInputs", "ECGFormats", "FindingsStore", "ContentHash"]),
+    .target(name: "ECGScoring", dependencies: ["DetectorKit", "DetectorInputs", "ECGFormats", "FindingsStore", "ContentHash",
+                                               "ECGDetectors", "TensorCore"]),
     .testTarget(name: "ECGScoringTests",
                 dependencies: ["ECGScoring", "DetectorCatalog", "DetectorKit", "ECGFormats", "ECGSynth", "FindingsStore"]),
 ])
@@ -307,3 +310,13 @@ package.targets.first { $0.name == "VigilDoctorTests" }?.dependencies.append("De
 // MARK: GET /v1/inputs/{id}/dicom-sr and /hl7v2 in the service (ExportRoutes.swift): the same library calls as vigil export
 package.targets.first { $0.name == "VigilService" }?.dependencies.append(contentsOf: ["DICOMSR", "HL7v2"])
 package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(contentsOf: ["DICOMSR", "HL7v2", "FHIRExport", "ImagingFormats"])
+
+// MARK: The CLI is a thin shell: it depends on exactly the modules it imports (Tests/VigilCLITests/CLIImportTests
+// checks that list against Sources/vigil).
+package.targets.first { $0.name == "vigil" }?.dependencies = [
+    "DetectorKit", "DetectorCatalog", "FindingsStore", "PostgresStore", "BatchScoring", "ECGFormats", "ECGScoring", "ECGPlot",
+    "StandardExports", "VigilBench", "VigilDoctor", "VigilService", "ScaleOut", "Explainer", "ExplainerStore",
+    "TensorCore", "ImagingFormats", "DetectorInputs", "ECGSignal", "CTDetector", "ECGSynth", "CTSynth", "VigilMCP", "DICOMWebIngest",
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "Logging", package: "swift-log"),
+]

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ECGFormats
+import ECGScoring
 import Foundation
-import TensorCore
 
 /// `vigil ecg …`: ECG records (the detector arrives with its issue).
 struct ECGCommand: ParsableCommand {
@@ -32,21 +32,14 @@ struct ECGCommand: ParsableCommand {
             var options = ECGReadOptions()
             options.samplingRateHz = rate
             options.csvUnits = units
-            let ecg = try ECGReader.read(url: URL(fileURLWithPath: record), options: options)
-            for w in ecg.warnings { printError("warning: \(w)") }
-            if !ecg.ignoredChannels.isEmpty { printError("note: not ECG leads, left out: \(ecg.ignoredChannels.joined(separator: ", "))") }
-            if let output {
-                let (leads, samples) = ecg.leadsMatrix()
-                let perLead = leads.isEmpty ? 0 : samples.count / leads.count
-                try NPYFile.write(Tensor(shape: [leads.count, perLead], storage: samples), to: URL(fileURLWithPath: output))
-                printError("wrote \(leads.count) leads × \(perLead) samples (mV) → \(output)")
+            let result = try ECGConversion.convert(URL(fileURLWithPath: record), options: options,
+                                                   npy: output.map { URL(fileURLWithPath: $0) }, wfdb: wfdb.map { URL(fileURLWithPath: $0) })
+            for w in result.record.warnings { printError("warning: \(w)") }
+            if !result.record.ignoredChannels.isEmpty {
+                printError("note: not ECG leads, left out: \(result.record.ignoredChannels.joined(separator: ", "))")
             }
-            if let wfdb {
-                try FileManager.default.createDirectory(atPath: wfdb, withIntermediateDirectories: true)
-                let header = try WFDBWriter.write(record: ecg, to: URL(fileURLWithPath: wfdb))
-                printError("wrote WFDB record → \(header.path)")
-            }
-            print(String(decoding: try ecg.summary(includeIdentifiers: false).jsonData(), as: UTF8.self))
+            for line in result.written { printError(line) }
+            print(result.summaryJSON)
         }
     }
 }

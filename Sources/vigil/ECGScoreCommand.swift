@@ -1,8 +1,6 @@
 import ArgumentParser
 import DetectorCatalog
-import DetectorInputs
 import DetectorKit
-import ECGDetectors
 import ECGFormats
 import ECGScoring
 import Foundation
@@ -56,9 +54,7 @@ struct ECGScoreCommand: AsyncParsableCommand {
             if json {
                 documents.append(result.document)
             } else {
-                // The analysis the detectors read (computed again only when no detector read one).
-                let analysis = try ECGAnalysis.shared(record, configuration: settings.ecgAnalysisConfiguration, in: result.analyses)
-                print(ECGScoreTable.render(record: record, analysis: analysis, outcomes: result.outcomes.map { ($0.detector, $0.outcome) }))
+                print(try result.table(configuration: settings.ecgAnalysisConfiguration))
             }
         }
         if json {

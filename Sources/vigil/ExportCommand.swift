@@ -1,12 +1,9 @@
 import ArgumentParser
-import DICOMSR
 import DetectorCatalog
 import DetectorKit
-import FHIRExport
-import FindingsStore
-import PostgresStore
 import Foundation
-import HL7v2
+import PostgresStore
+import StandardExports
 
 /// `vigil export --db FILE --format csv|fhir|hl7v2|dicom-sr`: the store's results as CSV, a FHIR R4 Bundle,
 /// HL7 v2.5.1 ORU^R01 messages (to a file and/or over MLLP), or DICOM TID 1500 SRs (docs/export.md).
@@ -21,7 +18,7 @@ struct ExportCommand: AsyncParsableCommand {
             dicom-sr one Comprehensive 3D SR per CT study and detector, plus Secondary Capture overlays (--output DIR, required)
             """)
 
-    static let formats = ["csv", "fhir", "hl7v2", "dicom-sr"]
+    static let formats = StoreExport.Format.allCases.map(\.rawValue)
 
     @Option(help: "The findings store.") var db: String
     @Option(help: "csv, fhir, hl7v2 or dicom-sr.") var format: String
@@ -79,60 +76,13 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await FindingsStores.open(db, actor: "export")
-        let inputKind = kind.map(InputKind.init(rawValue:))
-        let cards = (try? DetectorCatalog.registry().detectors.compactMap(\.modelCard)) ?? []
-        var details: [String: JSONValue] = ["format": .string(format)]
-        if format == "dicom-sr" {
-            let dir = URL(fileURLWithPath: output!)
-            let summary = try await DICOMSRExporter(store: store, directory: dir).write()
-            printError("exported \(summary.reports.count) SRs and \(summary.overlays.count) overlay images to \(dir.path)")
-            if summary.studiesWithOnlyErrors > 0 {
-                printError("\(summary.studiesWithOnlyErrors) CT studies have only errors: no SR written for them")
-            }
-            if summary.reportsWithGeneratedUIDs > 0 {
-                printError("\(summary.reportsWithGeneratedUIDs) SRs reference generated UIDs (2.25.…): their studies were not DICOM or were registered without their UIDs")
-            }
-            for m in summary.overlaysMissing.prefix(5) { printError("overlay not exported: \(m)") }
-            details["reports"] = .number(Double(summary.reports.count))
-            details["overlays"] = .number(Double(summary.overlays.count))
-            try await store.appendAudit(AuditEvent(actor: "export", action: "findings.export", object: "store", details: details))
-            return
-        }
-        let handle: FileHandle
-        if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil) else {
-                throw ValidationError("\(output): cannot be created")
-            }
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        } else {
-            handle = .standardOutput
-        }
-        defer { if output != nil { try? handle.close() } }
-        let sink = ExportOutput(handle: handle)
-        switch format {
-        case "csv":
-            let rows = try await CSVExporter(store: store, kind: inputKind).write(to: sink)
-            printError("exported \(rows) rows")
-        case "fhir":
-            let reports = try await FHIRBundleExporter(store: store, kind: inputKind, modelCards: cards).write(to: sink)
-            printError("exported \(reports) DiagnosticReports")
-        default:
-            let builder = ORUBuilder(receivingApplication: receivingApplication, receivingFacility: receivingFacility, modelCards: cards)
-            let exporter = HL7v2Exporter(store: store, kind: inputKind, builder: builder)
-            let client = try mllp.map { try MLLPClient(address: $0) }
-            var sent = 0
-            let n = try await exporter.forEachMessage { m in
-                // With --mllp and no --output, the messages are only sent.
-                if output != nil || mllp == nil { try sink.write(mllpFraming ? MLLP.frame(m.text) : Data(m.text.utf8)) }
-                if let client {
-                    try client.send(m)
-                    sent += 1
-                }
-            }
-            try sink.flush()
-            printError("exported \(n) ORU^R01 messages" + (mllp.map { ", \(sent) sent to \($0) and acknowledged (AA)" } ?? ""))
-            if let mllp { details["mllp"] = .string(mllp); details["sent"] = .number(Double(sent)) }
-        }
-        try await store.appendAudit(AuditEvent(actor: "export", action: "findings.export", object: "store", details: details))
+        var export = StoreExport(format: StoreExport.Format(rawValue: format)!)
+        export.kind = kind.map(InputKind.init(rawValue:))
+        export.modelCards = (try? DetectorCatalog.registry().detectors.compactMap(\.modelCard)) ?? []
+        export.receivingApplication = receivingApplication
+        export.receivingFacility = receivingFacility
+        export.mllp = mllp
+        export.mllpFraming = mllpFraming
+        try await export.run(store: store, output: output.map { URL(fileURLWithPath: $0) }, note: printError)
     }
 }
