@@ -102,6 +102,9 @@ let package = Package(
             dependencies: ["DetectorKit", "DetectorInputs", "ImagingFormats", "ONNXEngine", "TensorCore", "Rendering", "ContentHash"]
         ),
 
+        // MARK: CT scoring and conversion as library calls (`vigil ct score|convert`), as ECGScoring is for ECGs
+        .target(name: "CTScoring", dependencies: ["CTDetector", "DetectorInputs", "DetectorKit", "ImagingFormats", "TensorCore"]),
+
         // MARK: The detectors Vigil ships, assembled into one registry
         .target(name: "DetectorCatalog", dependencies: ["DetectorKit", "ECGDetectors", "CTDetector"]),
 
@@ -314,7 +317,7 @@ package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(co
 // MARK: The CLI is a thin shell: it depends on exactly the modules it imports (Tests/VigilCLITests/CLIImportTests
 // checks that list against Sources/vigil).
 package.targets.first { $0.name == "vigil" }?.dependencies = [
-    "DetectorKit", "DetectorCatalog", "FindingsStore", "PostgresStore", "BatchScoring", "ECGFormats", "ECGScoring", "ECGPlot",
+    "DetectorKit", "DetectorCatalog", "FindingsStore", "PostgresStore", "BatchScoring", "ECGFormats", "ECGScoring", "ECGPlot", "CTScoring",
     "StandardExports", "VigilBench", "VigilDoctor", "VigilService", "ScaleOut", "Explainer", "ExplainerStore",
     "TensorCore", "ImagingFormats", "DetectorInputs", "ECGSignal", "CTDetector", "ECGSynth", "CTSynth", "VigilMCP", "DICOMWebIngest",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,8 +1,6 @@
 import ArgumentParser
-import DetectorKit
+import CTScoring
 import Foundation
-import ImagingFormats
-import TensorCore
 
 /// `vigil ct …`: CT studies (the pancreatic scorer arrives with its issue).
 struct CTCommand: ParsableCommand {
@@ -25,33 +23,10 @@ struct CTCommand: ParsableCommand {
         }
 
         func run() throws {
-            let result = try ImageVolumeReader.readAll(paths: paths.map { URL(fileURLWithPath: $0) })
-            if result.volumes.isEmpty, let f = result.failures.first { throw f.error }
-            for f in result.failures { printError("warning: not read (the other series were): \(f)") }
-            let volumes = result.volumes
-            for v in volumes { for w in v.warnings { printError("warning: \(w)") } }
-            guard !volumes.isEmpty else { throw ValidationError("no image series found in \(paths.joined(separator: ", "))") }
-            var summaries: [ImageVolumeSummary] = []
-            for (i, v) in volumes.enumerated() {
-                var url = URL(fileURLWithPath: output)
-                if volumes.count > 1 {
-                    let ext = url.pathExtension
-                    url = url.deletingPathExtension().appendingPathExtension("").deletingPathExtension()
-                    url = URL(fileURLWithPath: url.path + "_\(i + 1)").appendingPathExtension(ext.isEmpty ? "npy" : ext)
-                }
-                try NPYFile.write(Tensor(shape: v.shape, storage: v.voxelsSlicesRowsColumns), to: url)
-                printError("wrote \(v.shape) HU → \(url.path)")
-                summaries.append(v.summary)
-            }
-            let json = try VigilJSON.encoder(pretty: true).encode(volumes.count == 1 ? AnyEncodable(summaries[0]) : AnyEncodable(summaries))
-            print(String(decoding: json, as: UTF8.self))
+            let result = try CTConversion.convert(paths.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output))
+            for w in result.warnings { printError("warning: \(w)") }
+            for line in result.written { printError(line) }
+            print(result.summaryJSON)
         }
     }
-}
-
-/// Type-erases an Encodable for printing one value or a list.
-struct AnyEncodable: Encodable {
-    let encodeBody: (Encoder) throws -> Void
-    init<T: Encodable>(_ value: T) { encodeBody = value.encode }
-    func encode(to encoder: Encoder) throws { try encodeBody(encoder) }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CTDetector
+import CTScoring
 import DetectorCatalog
 import DetectorInputs
 import DetectorKit
@@ -28,12 +28,6 @@ struct CTScoreCommand: AsyncParsableCommand {
     @Flag(help: "Print Vigil JSON instead of the table.") var json = false
     @OptionGroup var compute: ComputeOptions
 
-    struct Document: Encodable {
-        let input: String
-        let outcome: DetectorOutcome
-        let modelCards: [ModelCard]
-    }
-
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one study folder or file") }
         for path in paths { try ArgumentChecks.existing(path, "study") }
@@ -56,23 +50,11 @@ struct CTScoreCommand: AsyncParsableCommand {
         if let localizer, let lesion {
             settings.ctModelFolders = (URL(fileURLWithPath: localizer), URL(fileURLWithPath: lesion))
         }
-        let registry = try DetectorCatalog.registry(settings: settings, modelsDirectory: models.map { URL(fileURLWithPath: $0) })
-        let detectors = registry.detectors(for: .ctStudy)
-        guard !detectors.isEmpty else { throw ValidationError("no CT detector is registered (see the warning above)") }
-        var studies: [[URL]] = []
-        var loose: [URL] = []
-        for path in paths {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-                throw ValidationError("\(path): no such file or folder")
-            }
-            if isDir.boolValue { studies.append([URL(fileURLWithPath: path)]) } else { loose.append(URL(fileURLWithPath: path)) }
-        }
-        if !loose.isEmpty { studies.append(loose) }
-        var documents: [Document] = []
+        let scorer = try CTScorer(registry: DetectorCatalog.registry(settings: settings, modelsDirectory: models.map { URL(fileURLWithPath: $0) }))
+        var documents: [CTScore.Document] = []
         var failures = 0
         let outputRoot = URL(fileURLWithPath: output)
-        for (n, urls) in studies.enumerated() {
+        for (n, urls) in try CTScorer.studies(paths.map { URL(fileURLWithPath: $0) }).enumerated() {
             let name = urls.count == 1 ? urls[0].lastPathComponent : "\(urls.count) files"
             let study: CTStudy
             do {
@@ -82,26 +64,8 @@ struct CTScoreCommand: AsyncParsableCommand {
                 failures += 1
                 continue
             }
-            for detector in detectors {
-                var folder = outputRoot.appendingPathComponent("study-\(n + 1)")
-                if detectors.count > 1 { folder.appendPathComponent(detector.id) }
-                let request = DetectionRequest(artefacts: ArtefactRequest(directory: folder))
-                let outcome = try await detector.analyze(study, request: request)
-                let report = request.artefacts.sink?.items(of: CTStudyReport.self).first
-                if json {
-                    documents.append(Document(input: name, outcome: outcome,
-                                              modelCards: report?.modelCards ?? detector.modelCard.map { [$0] } ?? []))
-                } else if let report {
-                    print(CTScoreTable.render(study: study, name: name, report: report))
-                } else {
-                    // A CT detector that reports no study report: its outcome in one line per finding.
-                    print("CT study \(name), \(detector.descriptor.name):")
-                    switch outcome {
-                    case let .abstained(a): print("  ABSTAINED  \(a.reason)\n  \(a.message)")
-                    case let .findings(fs):
-                        for f in fs { print("  \(f.label) [\(f.code)]  decision \(f.decision.rawValue.uppercased())") }
-                    }
-                }
+            for score in try await scorer.score(study, name: name, artefacts: outputRoot.appendingPathComponent("study-\(n + 1)")) {
+                if json { documents.append(score.document) } else { print(score.text) }
             }
         }
         if json {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ECGFormats
 import ECGPlot
-import ECGSignal
 import Foundation
 
 /// `vigil ecg plot`: the standard 12-lead printout of a record as a PNG.
@@ -78,43 +77,12 @@ struct ECGPlotCommand: ParsableCommand {
         readOptions.samplingRateHz = rate
         readOptions.csvUnits = units
         let ecg = try ECGReader.read(url: URL(fileURLWithPath: record), options: readOptions)
-        let options = try plotOptions()
-
-        var evidence: [EvidenceWindow] = []
-        if let findings {
-            let url = URL(fileURLWithPath: findings)
-            let data: Data
-            do { data = try Data(contentsOf: url) } catch {
-                throw ECGPlotError.badFindings(file: url.lastPathComponent, detail: "cannot read the file")
-            }
-            evidence = try EvidenceWindow.fromFindingsJSON(data, file: url.lastPathComponent, includeNegative: includeNegative)
-            if evidence.isEmpty { printError("\(url.lastPathComponent): no lead-span evidence to shade") }
-        }
-
-        var beatSamples: [Int] = []
-        var beatSource = "QRS detector"
-        switch beats.lowercased() {
-        case "detector":
-            let usable = ecg.rhythm.leads.map(\.samples).filter { $0.allSatisfy(\.isFinite) }
-            do {
-                guard !usable.isEmpty else { throw ECGPlotError.noValidSamples(file: ecg.sourceFile) }
-                beatSamples = try QRSDetector().detect(leads: usable, sampleRate: ecg.rhythm.samplingRateHz).rPeaks
-            } catch {
-                printError("beat marks omitted: \(error)")
-            }
-        case "annotations":
-            beatSource = "file annotations"
-            beatSamples = ecg.annotations.filter(\.isBeat).map(\.sample)
-            if beatSamples.isEmpty { printError("beat marks omitted: \(ecg.sourceFile) has no beat annotations") }
-        case "none":
-            break
-        default:
+        guard let source = ECGPrintout.Beats(rawValue: beats.lowercased()) else {
             throw ValidationError("--beats must be detector, annotations or none, got '\(beats)'")
         }
-
-        let result = try ECGPlot.render(ecg, beats: beatSamples, beatSource: beatSource, evidence: evidence, options: options)
-        for note in result.notes { printError("note: \(note)") }
-        try result.canvas.writePNG(to: URL(fileURLWithPath: output))
-        printError("wrote \(result.canvas.width)x\(result.canvas.height) px, \(result.layout.kind.rawValue) layout, \(result.filterDescription) → \(output)")
+        let result = try ECGPrintout.draw(ecg, beats: source, findings: findings.map { URL(fileURLWithPath: $0) },
+                                          includeNegative: includeNegative, options: try plotOptions(), to: URL(fileURLWithPath: output))
+        for note in result.notes { printError(note) }
+        printError("wrote \(result.width)x\(result.height) px, \(result.layout) layout, \(result.filter) → \(output)")
     }
 }
