@@ -1,13 +1,9 @@
 import ArgumentParser
-import DICOMWebIngest
-import DetectorKit
 import DetectorCatalog
 import Explainer
-import FindingsStore
 import Foundation
-import PostgresStore
 import Logging
-import VigilMCP
+import PostgresStore
 import VigilService
 
 /// `vigil serve`: the HTTP service (routes in docs/service.md, contract at /openapi.json).
@@ -78,45 +74,15 @@ struct ServeCommand: AsyncParsableCommand {
         options.openAI = OpenAIConfiguration.fromEnvironment()
         options.dataRoot = dataRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
         options.maxJobUploadBytes = maxJobUploadMiB << 20
-        let spoolFolder = jobSpool.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigil-jobs-\(UUID().uuidString.lowercased())")
-        try FileManager.default.createDirectory(at: spoolFolder, withIntermediateDirectories: true)
-        defer { if jobSpool == nil { try? FileManager.default.removeItem(at: spoolFolder) } }
-        options.jobSpool = spoolFolder
-        // POST /mcp (role assistant): the MCP server over the same store, registry and explanation backend.
-        let mcp = VigilMCPEndpoint(context: VigilMCPContext(registry: registry, store: store, backend: options.explainBackend,
-                                                            openAI: options.openAI, log: { printError("mcp: \($0)") }),
-                                   hostCheck: ["127.0.0.1", "localhost", "::1"].contains(host) ? .loopback : .disabled)
-        // POST /dicomweb/studies (role scorer): STOW-RS into a spool; a quiet series goes on the worklist and is
-        // tagged by the registry's CT detector (the only one registered; none: studies wait in the spool).
-        let spool = try InstanceSpool(root: URL(fileURLWithPath: dicomwebSpool ?? db + ".dicomweb"))
-        let assembler = SeriesAssembler(spool: spool, quietTime: seriesQuietSeconds)
-        _ = await assembler.resumeFromSpool()
-        let stow = STOWService(spool: spool, assembler: assembler)
-        let ctDetectors = registry.detectors(for: .ctStudy)
-        let feeder = ctDetectors.count == 1 ? WorklistFeeder(store: store, detector: ctDetectors[0], spool: spool) : nil
-        if feeder == nil { printError("warning: \(ctDetectors.count) CT detectors loaded; STOW-RS studies are stored but not tagged") }
-        let feedLog = logger
-        let feeding = Task {
-            await assembler.run(pollInterval: .seconds(1)) { study in
-                guard let feeder else { return }
-                do { _ = try await feeder.list(study) } catch { feedLog.error("dicomweb: a completed study could not be listed") }
-            }
-        }
-        defer { feeding.cancel() }
-        // Answers kept under idempotency keys past their lifetime are deleted once an hour (they are never replayed).
-        let lifetime = options.idempotencyKeyLifetime
-        let pruning = Task {
-            while !Task.isCancelled {
-                _ = try? await store.deleteIdempotentResponses(before: Date().addingTimeInterval(-lifetime))
-                try? await Task.sleep(for: .seconds(3600))
-            }
-        }
-        defer { pruning.cancel() }
-        let api = VigilAPI(store: store, registry: registry, runSettings: settings.runSettings, options: options, notes: notes,
-                           mounts: [.mcp(mcp), .dicomweb(stow)])
+        options.jobSpool = jobSpool.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        var server = VigilServer(store: store, registry: registry, dicomwebSpool: URL(fileURLWithPath: dicomwebSpool ?? db + ".dicomweb"))
+        server.runSettings = settings.runSettings
+        server.options = options
+        server.notes = notes
+        server.seriesQuietSeconds = seriesQuietSeconds
+        server.warn = { printError($0) }
         let shownHost = host
-        try await api.serve(host: host, port: port, logger: logger, onRunning: { bound in
+        try await server.run(host: host, port: port, logger: logger, onRunning: { bound in
             printError("vigil serve: listening on http://\(shownHost):\(bound)")
         })
         printError("vigil serve: stopped")
