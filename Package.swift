@@ -145,16 +145,8 @@ let package = Package(
                                                    "ECGFormats", "ECGSignal", "ECGDetectors", "ECGSynth", "CTSynth", "CTDetector",
                                                    "ImagingFormats", "BatchScoring", "FindingsStore", "Explainer"]),
 
-        // MARK: Command-line interface
-        .executableTarget(
-            name: "vigil",
-            dependencies: [
-                "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "VigilBench", "Explainer", "ImagingFormats", "ECGFormats",
-                "DetectorInputs", "Rendering", "ECGSynth", "CTSynth", "ECGSignal", "ECGDetectors", "ECGPlot", "CTDetector",
-                "FindingsStore", "BatchScoring", "FHIRExport", "ExplainerStore", "DICOMSR", "HL7v2", "VigilDoctor",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+        // MARK: Command-line interface (its dependencies: the last block of this manifest)
+        .executableTarget(name: "vigil"),
 
         // MARK: Tests (mirror Sources)
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], exclude: ["Fixtures"]),
@@ -202,7 +194,6 @@ package.targets.append(contentsOf: [
     .testTarget(name: "ECGScoringTests",
                 dependencies: ["ECGScoring", "DetectorCatalog", "DetectorKit", "ECGFormats", "ECGSynth", "FindingsStore"]),
 ])
-package.targets.first { $0.name == "vigil" }?.dependencies.append("ECGScoring")
 // `vigil bench ecg` times the registry's ECG detectors through ECGScorer, as `vigil ecg score` runs them.
 package.targets.first { $0.name == "VigilBench" }?.dependencies.append("ECGScoring")
 // Issue 12: the batch tests score records with the shipped ECG detectors (one analysis per record).
@@ -262,8 +253,6 @@ package.targets.append(contentsOf: [
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdTesting", package: "hummingbird")]),
 ])
-package.targets.first { $0.name == "vigil" }?.dependencies.append(contentsOf: [
-    "VigilService", .product(name: "Logging", package: "swift-log")])
 package.targets.first { $0.name == "FindingsStoreTests" }?.dependencies.append("ContentHash")
 
 // MARK: MCP server for the AI assistant (modelcontextprotocol/swift-sdk, stateless streamable HTTP; the service mounts it at POST /mcp)
@@ -282,12 +271,10 @@ package.targets.first { $0.name == "DetectorCatalogTests" }?.dependencies.append
 // MARK: POST /mcp in the service: VigilService mounts VigilMCP (VigilServiceMount.mcp); vigil serve passes the mount
 package.targets.first { $0.name == "VigilService" }?.dependencies.append("VigilMCP")
 package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append("VigilMCP")
-package.targets.first { $0.name == "vigil" }?.dependencies.append("VigilMCP")
 
 // MARK: POST /dicomweb/studies in the service: VigilService mounts DICOMWebIngest (VigilServiceMount.dicomweb)
 package.targets.first { $0.name == "VigilService" }?.dependencies.append("DICOMWebIngest")
 package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(contentsOf: ["DICOMWebIngest", "DICOM"])
-package.targets.first { $0.name == "vigil" }?.dependencies.append("DICOMWebIngest")
 
 // MARK: Findings store and work queue on PostgreSQL (postgres-nio), chosen by a postgresql:// URL (issue 17)
 package.dependencies.append(.package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"))
@@ -306,7 +293,6 @@ package.targets.append(contentsOf: [
                 dependencies: ["PostgresStore", "ScaleOut", "BatchScoring", "FindingsStore", "DetectorKit", "ECGFormats",
                                "ECGSynth", "DetectorCatalog"]),
 ])
-package.targets.first { $0.name == "vigil" }?.dependencies.append(contentsOf: ["PostgresStore", "ScaleOut"])
 
 // vigil doctor verifies the catalog's list of shipped model folders (DetectorCatalog.shippedModelFolders).
 package.targets.first { $0.name == "VigilDoctorTests" }?.dependencies.append("DetectorCatalog")
@@ -317,9 +303,9 @@ package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(co
 // MARK: The CLI is a thin shell: it depends on exactly the modules it imports (Tests/VigilCLITests/CLIImportTests
 // checks that list against Sources/vigil).
 package.targets.first { $0.name == "vigil" }?.dependencies = [
-    "DetectorKit", "DetectorCatalog", "FindingsStore", "PostgresStore", "BatchScoring", "ECGFormats", "ECGScoring", "ECGPlot", "CTScoring",
-    "StandardExports", "VigilBench", "VigilDoctor", "VigilService", "ScaleOut", "Explainer", "ExplainerStore",
-    "TensorCore", "ImagingFormats", "DetectorInputs", "ECGSignal", "CTDetector", "ECGSynth", "CTSynth", "VigilMCP", "DICOMWebIngest",
+    "DetectorKit", "DetectorCatalog", "FindingsStore", "PostgresStore", "BatchScoring", "ScaleOut",
+    "ECGFormats", "ECGScoring", "ECGPlot", "ECGSynth", "DetectorInputs", "CTScoring", "CTSynth",
+    "StandardExports", "Explainer", "ExplainerStore", "VigilService", "VigilBench", "VigilDoctor", "TensorCore",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "Logging", package: "swift-log"),
 ]
