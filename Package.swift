@@ -120,7 +120,8 @@ let package = Package(
         // MARK: Cardiology batch scoring and radiology worklist tagging (on the store and the registry)
         .target(
             name: "BatchScoring",
-            dependencies: ["DetectorKit", "DetectorInputs", "FindingsStore", "ECGFormats", "ImagingFormats", "ContentHash"]
+            dependencies: ["DetectorKit", "DetectorInputs", "FindingsStore", "ECGFormats", "ImagingFormats", "ContentHash",
+                           "TensorCore"]
         ),
         // MARK: Standard outputs: FHIR R4 JSON and CSV from stored findings
         .target(name: "FHIRExport", dependencies: ["DetectorKit", "FindingsStore"]),
@@ -270,6 +271,8 @@ package.targets.first { $0.name == "DetectorCatalogTests" }?.dependencies.append
 
 // MARK: POST /mcp in the service: VigilService mounts VigilMCP (VigilServiceMount.mcp); vigil serve passes the mount
 package.targets.first { $0.name == "VigilService" }?.dependencies.append("VigilMCP")
+// The scoring gate gives each slot its share of the tensor core's threads (TensorThreads.withThreads).
+package.targets.first { $0.name == "VigilService" }?.dependencies.append("TensorCore")
 package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append("VigilMCP")
 
 // MARK: POST /dicomweb/studies in the service: VigilService mounts DICOMWebIngest (VigilServiceMount.dicomweb)

@@ -1,6 +1,7 @@
 import DetectorKit
 import FindingsStore
 import Foundation
+import TensorCore
 
 /// Scores a stream of inputs with a set of detectors into a findings store: idempotent, resumable,
 /// bounded in memory, errors recorded per input.
@@ -40,6 +41,16 @@ public struct BatchEngine: Sendable {
         /// Who lends the cores to each item (a server's scoring gate, shared with its other scorings); nil:
         /// the engine's workers alone bound the work.
         public var slots: (any BatchSlots)?
+        /// Tensor-core threads each item is scored with (``TensorCore/TensorThreads/withThreads(_:_:)``); nil:
+        /// the process's threads shared out among the workers, `max(1, TensorThreads.processDefault / workers)`.
+        /// So the engine owns the cores once: N workers × 1 thread on N cores by default, or 1 worker × N threads
+        /// with `workers: 1` — never N workers each splitting their kernels over N threads.
+        public var threadsPerWorker: Int?
+
+        /// The threads each item gets (see ``threadsPerWorker``).
+        public var resolvedThreadsPerWorker: Int {
+            max(1, threadsPerWorker ?? TensorThreads.processDefault / workers)
+        }
 
         /// Creates a configuration.
         public init(workers: Int = ProcessInfo.processInfo.activeProcessorCount, writeBatchSize: Int = 32,
@@ -96,10 +107,11 @@ public struct BatchEngine: Sendable {
         try await withThrowingTaskGroup(of: WorkResult.self) { group in
             func addNext() -> Bool {
                 guard let item = iterator.next() else { return false }
+                let threads = configuration.resolvedThreadsPerWorker
                 if let slots = configuration.slots {
-                    group.addTask { await slots.withSlot { await work.process(item) } }
+                    group.addTask { await slots.withSlot { await TensorThreads.withThreads(threads) { await work.process(item) } } }
                 } else {
-                    group.addTask { await work.process(item) }
+                    group.addTask { await TensorThreads.withThreads(threads) { await work.process(item) } }
                 }
                 return true
             }

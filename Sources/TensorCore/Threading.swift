@@ -6,15 +6,40 @@ import Synchronization
 ///
 /// Vigil does its own parallelism (split of matrix products, im2col tiles, batch samples, planes) and
 /// keeps OpenBLAS single-threaded, so that kernels never oversubscribe the cores by nesting two thread
-/// pools. Set the count once at start-up (`vigil --threads N`, `VIGIL_THREADS`, or a server setting). A
-/// server that scores many requests at once may prefer `1` here and parallelism across requests.
+/// pools. Two levels, as ONNX Runtime's session options and per-run settings:
+/// - the process default (`vigil --threads N`, `VIGIL_THREADS`, else every core), ``processDefault``;
+/// - a budget for one call and everything it runs, ``withThreads(_:_:)`` (synchronous or async, bound to the
+///   task, so concurrent callers each keep their own): an ``ONNXEngine`` session created with `threads:`, or a
+///   batch worker that owns one core of N.
 ///
 /// ```swift
-/// TensorThreads.count = 2
-/// TensorThreads.parallelFor(rows) { r in … }
+/// TensorThreads.withThreads(1) { session.run(x) }        // this call: one thread
+/// TensorThreads.parallelFor(rows) { r in … }             // splits over `count`
 /// ```
 public enum TensorThreads {
     private static let current = Atomic<Int>(defaultCount())
+
+    /// The budget bound by ``withThreads(_:_:)`` for the current task or thread (nil: the process default).
+    @TaskLocal static var budget: Int?
+
+    /// Runs `body` with at most `threads` threads for the tensor core (at least 1), for this call only: other
+    /// tasks and threads keep their own setting. Nested calls take the innermost budget.
+    public static func withThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
+        try $budget.withValue(max(1, threads), operation: body)
+    }
+
+    /// Runs the async `body` with at most `threads` threads for the tensor core, for this task and its child
+    /// tasks only.
+    public static func withThreads<T: Sendable>(_ threads: Int, isolation: isolated (any Actor)? = #isolation,
+                                                _ body: () async throws -> T) async rethrows -> T {
+        try await $budget.withValue(max(1, threads), operation: body, isolation: isolation)
+    }
+
+    /// The process-wide default (what ``count`` is outside any ``withThreads(_:_:)``). Set it once at start-up.
+    public static var processDefault: Int {
+        get { current.load(ordering: .relaxed) }
+        set { current.store(max(1, newValue), ordering: .relaxed) }
+    }
 
     /// Cores of this machine visible to the process, or the `VIGIL_THREADS` environment value when set.
     public static func defaultCount() -> Int {
@@ -22,16 +47,17 @@ public enum TensorThreads {
         return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
-    /// Threads used by Vigil's kernels. Always ≥ 1.
+    /// Threads Vigil's kernels use here: the innermost ``withThreads(_:_:)`` budget, else the process default.
+    /// Always ≥ 1. Setting it sets the process default (prefer ``processDefault`` or ``withThreads(_:_:)``).
     public static var count: Int {
-        get { current.load(ordering: .relaxed) }
+        get { budget ?? current.load(ordering: .relaxed) }
         set { current.store(max(1, newValue), ordering: .relaxed) }
     }
 
     /// An upper bound of `count` for sizing per-thread scratch space when a model is planned:
     /// the larger of the cores visible and the current setting. Kernels never use more threads than
     /// the scratch space they were given has room for.
-    public static var plannedMaximum: Int { max(count, defaultCount()) }
+    public static var plannedMaximum: Int { max(processDefault, defaultCount(), budget ?? 1) }
 
     /// Keeps OpenBLAS single-threaded; called before the first product.
     @usableFromInline

@@ -1,5 +1,6 @@
 import BatchScoring
 import Foundation
+import TensorCore
 
 /// The one owner of the scoring cores inside the service: at most ``slots`` scorings run at once, at most
 /// ``queueLimit`` wait (first come, first served); one more is refused at once (the route answers 429 with
@@ -38,7 +39,8 @@ public actor ScoringGate: BatchSlots {
     public func run<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
         try await acquire()
         defer { release() }
-        return try await withTaskExecutorPreference(executor) { try await work() }
+        let threads = threadsPerSlot
+        return try await withTaskExecutorPreference(executor) { try await TensorThreads.withThreads(threads) { try await work() } }
     }
 
     /// Runs `work` in a slot, waiting however long the queue is: a batch job's item (``BatchSlots``). A job has
@@ -46,8 +48,13 @@ public actor ScoringGate: BatchSlots {
     public func withSlot<T: Sendable>(_ work: @Sendable () async -> T) async -> T {
         await take()
         defer { release() }
-        return await withTaskExecutorPreference(executor) { await work() }
+        let threads = threadsPerSlot
+        return await withTaskExecutorPreference(executor) { await TensorThreads.withThreads(threads) { await work() } }
     }
+
+    /// Tensor-core threads of one slot's work: the process's threads shared out among the slots (at least 1), so
+    /// that the gate owns the cores once (2 slots on 2 cores: one thread each).
+    public nonisolated var threadsPerSlot: Int { max(1, TensorThreads.processDefault / slots) }
 
     private func acquire() async throws {
         guard running < slots || waiting.count < queueLimit else { throw Full() }

@@ -28,11 +28,10 @@ private func convParameters(_ c: FixtureCase) throws -> ConvParameters {
         let p = try convParameters(c)
         let x = try c.input("X"), w = try c.input("W")
         let b = c.has("B") ? try c.input("B") : nil
-        let saved = TensorThreads.count
-        TensorThreads.count = 1
-        let single = Convolution.conv(x, weight: w, bias: b, p)
-        TensorThreads.count = saved
-        expectClose(Convolution.conv(x, weight: w, bias: b, p), single, c.name)
+        // A budget for this call only (tests run in parallel: no test changes the process-wide setting).
+        let single = TensorThreads.withThreads(1) { Convolution.conv(x, weight: w, bias: b, p) }
+        let split = TensorThreads.withThreads(2) { Convolution.conv(x, weight: w, bias: b, p) }
+        expectClose(split, single, c.name)
     }
 
     @Test(arguments: Fixtures.cases("convtranspose"))
@@ -160,12 +159,8 @@ private func convParameters(_ c: FixtureCase) throws -> ConvParameters {
         let m = 96, k = 300, n = 700
         let a = Tensor(shape: [m, k], storage: (0..<(m * k)).map { Float(($0 * 31) % 17) / 8 - 1 })
         let b = Tensor(shape: [k, n], storage: (0..<(k * n)).map { Float(($0 * 13) % 23) / 11 - 1 })
-        let saved = TensorThreads.count
-        TensorThreads.count = 1
-        let single = Gemm.matmul(a, b)
-        TensorThreads.count = 2
-        let split = Gemm.matmul(a, b)
-        TensorThreads.count = saved
+        let single = TensorThreads.withThreads(1) { Gemm.matmul(a, b) }
+        let split = TensorThreads.withThreads(2) { Gemm.matmul(a, b) }
         expectClose(split, single, "split product")
         // And one element against a Double dot product.
         var acc = 0.0

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ONNXProto
 import SwiftProtobuf
 import TensorCore
@@ -39,6 +40,8 @@ public struct ONNXModel: Sendable {
     public let initializers: [String: ConstantValue]
     /// `nodes` after pattern rewrites (GraphRewrites): what the planner lowers.
     let executionNodes: [Node]
+    /// The plan made at load time for the declared shapes, until the first session takes it.
+    private let loadPlan = PlanHandover()
 
     /// Loads and validates the model stored at `url`.
     public init(contentsOf url: URL) throws {
@@ -136,8 +139,9 @@ public struct ONNXModel: Sendable {
         for o in outputs where !produced.contains(o.name) {
             throw ONNXError.invalidGraph("graph output '\(o.name)' is produced by no node")
         }
-        // Plan once for the declared shapes so that every unsupported attribute surfaces at load time.
-        _ = try ExecutionPlan(model: self, inputShapes: defaultInputShapes())
+        // Plan once for the declared shapes so that every unsupported attribute surfaces at load time; the first
+        // session over this model takes that plan instead of making it again.
+        loadPlan.put(try ExecutionPlan(model: self, inputShapes: defaultInputShapes()))
     }
 
     /// Input shapes with every dynamic extent set to `dynamicExtent` (1 by default).
@@ -313,4 +317,19 @@ enum ProtoConversion {
         }
         return ValueInfo(name: v.name, elementType: et, shape: shape, symbols: symbols)
     }
+}
+
+extension ONNXModel {
+    /// The plan made when the model was loaded, once (nil afterwards, and for copies whose original gave it away).
+    func takeLoadPlan() -> ExecutionPlan? { loadPlan.take() }
+}
+
+/// Hands the load-time plan to the first session over a model (and its copies), once.
+final class PlanHandover: Sendable {
+    /// The plan in transit. @unchecked: it is put once, by the model's initialiser before anyone can see the model,
+    /// and taken once, under the lock, by one session, which then owns it alone.
+    private struct Held: @unchecked Sendable { let plan: ExecutionPlan }
+    private let lock = Mutex<Held?>(nil)
+    func put(_ plan: ExecutionPlan) { let held = Held(plan: plan); lock.withLock { $0 = held } }
+    func take() -> ExecutionPlan? { lock.withLock { $0.take()?.plan } }
 }
