@@ -1,3 +1,4 @@
+import DetectorKit
 import Foundation
 
 /// A failure of the CT detector's own machinery: a model folder or card that cannot be used, a model
@@ -32,4 +33,9 @@ public enum CTDetectorError: Error, CustomStringConvertible, Sendable, Equatable
             return "overlay '\(path)': \(problem)"
         }
     }
+}
+
+extension CTDetectorError {
+    /// A card key refused by DetectorKit's reader (``DetectorKit/ModelCardKeys``), as this detector's error.
+    init(_ e: ModelCardKeyError) { self = .cardKey(path: e.path, key: e.key, problem: e.problem) }
 }

@@ -21,7 +21,12 @@ public struct LocalizerSpec: Sendable, Hashable {
     public let maskLabel: OutputLabel
 
     /// Reads the spec from `card` (loaded from `path`, named in errors).
+    /// - Throws: ``CTDetectorError/cardKey(path:key:problem:)``.
     public init(card: ModelCard, path: String) throws {
+        do { try self.init(reading: card, path: path) } catch let e as ModelCardKeyError { throw CTDetectorError(e) }
+    }
+
+    private init(reading card: ModelCard, path: String) throws {
         guard card.io.inputs.count == 1 else {
             throw CTDetectorError.cardKey(path: path, key: "io.inputs", problem: "must list exactly one input (the slice), found \(card.io.inputs.count)")
         }
@@ -30,7 +35,7 @@ public struct LocalizerSpec: Sendable, Hashable {
         rows = size.rows
         columns = size.columns
         inputName = input.name
-        let keys = CardKeys(path: path, values: input.preprocessing, prefix: "io.inputs[0].preprocessing.")
+        let keys = ModelCardKeys(path: path, values: input.preprocessing, prefix: "io.inputs[0].preprocessing.")
         pixelSpacingMM = try keys.positive("pixelSpacingMM")
         padHU = try keys.number("padHU")
         window = HUWindow(centerHU: try keys.number("windowCenterHU"), widthHU: try keys.positive("windowWidthHU"))
@@ -81,7 +86,12 @@ public struct LesionSpec: Sendable, Hashable {
     public let intendedUse: IntendedUseSpec
 
     /// Reads the spec from `card` (loaded from `path`, named in errors).
+    /// - Throws: ``CTDetectorError/cardKey(path:key:problem:)``.
     public init(card: ModelCard, path: String) throws {
+        do { try self.init(reading: card, path: path) } catch let e as ModelCardKeyError { throw CTDetectorError(e) }
+    }
+
+    private init(reading card: ModelCard, path: String) throws {
         guard card.io.inputs.count == 1 else {
             throw CTDetectorError.cardKey(path: path, key: "io.inputs", problem: "must list exactly one input (the 3-slice crop), found \(card.io.inputs.count)")
         }
@@ -90,7 +100,7 @@ public struct LesionSpec: Sendable, Hashable {
         rows = size.rows
         columns = size.columns
         inputName = input.name
-        let keys = CardKeys(path: path, values: input.preprocessing, prefix: "io.inputs[0].preprocessing.")
+        let keys = ModelCardKeys(path: path, values: input.preprocessing, prefix: "io.inputs[0].preprocessing.")
         pixelSpacingMM = try keys.positive("pixelSpacingMM")
         sliceSpacingMM = try keys.positive("sliceSpacingMM")
         padHU = try keys.number("padHU")
@@ -131,13 +141,4 @@ private func planeSize(_ input: ModelInputSpec, channels: Int, path: String) thr
     return (s[2], s[3])
 }
 
-extension OutputLabel {
-    /// The raw logit at or above which `sigmoid(logit / temperature) ≥ operatingThreshold`
-    /// (−∞ for threshold 0, +∞ for threshold 1).
-    var logitThreshold: Float {
-        let t = operatingThreshold
-        if t <= 0 { return -.infinity }
-        if t >= 1 { return .infinity }
-        return Float(temperature * log(t / (1 - t)))
-    }
-}
+

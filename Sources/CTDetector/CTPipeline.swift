@@ -57,7 +57,7 @@ public struct CTPipeline: Sendable {
         // Centroids of the thresholded masks.
         var candidates: [(index: Int, pixels: Int, row: Double, column: Double)] = []
         timings.other += clock {
-            let t = loc.maskLabel.logitThreshold
+            let t = Float(loc.maskLabel.logitThreshold)
             let center = sampler.imageCenter
             for s in 0..<n {
                 var count = 0, sr = 0.0, sc = 0.0
@@ -112,7 +112,7 @@ public struct CTPipeline: Sendable {
             baseScores: top.map { rawScores[$0] }, timings: &timings)
         var keys: [KeySlice] = []
         timings.other += clock {
-            let t = les.maskLabel.logitThreshold
+            let t = Float(les.maskLabel.logitThreshold)
             for (rank, k) in top.enumerated() {
                 let flags = (0..<plane2).map { lesionMasks[k * plane2 + $0] >= t }
                 let region = LesionRegion(flags: flags, rows: les.rows, columns: les.columns)

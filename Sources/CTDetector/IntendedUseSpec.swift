@@ -1,3 +1,4 @@
+import DetectorKit
 /// The intended-use checks a lesion model's card asks for, under
 /// `io.inputs[0].preprocessing.intendedUseChecks` (keys listed in docs/ct-models.md):
 ///
@@ -39,7 +40,7 @@ public struct IntendedUseSpec: Sendable, Hashable {
         self.abdomen = abdomen
     }
 
-    init(keys: CardKeys?, path: String) throws {
+    init(keys: ModelCardKeys?, path: String) throws {
         guard let keys else {
             self.init()
             return

@@ -200,7 +200,7 @@ public struct CNNECGDetector: Detector {
                     problem: "output '\(output.name)' has shape \(outputs[output.name]?.shape.description ?? "none"), expected [\(rows), \(k)]")
             }
             for (j, label) in output.labels.enumerated() where !spec.withheldLabels.contains(label.code) {
-                let scores = (0..<rows).map { Self.calibratedLogOdds(raw: Double(values.storage[$0 * k + j]), label: label, kind: output.kind) }
+                let scores = (0..<rows).map { label.calibratedLogOdds(raw: Double(values.storage[$0 * k + j]), kind: output.kind) }
                 guard scores.allSatisfy(\.isFinite) else {
                     return try abstain("model_output_invalid",
                                        "The model returned a non-finite value for \(label.label); no probability is reported.",
@@ -223,18 +223,5 @@ public struct CNNECGDetector: Detector {
             }
         }
         return .findings(findings)
-    }
-
-    /// The calibrated log-odds of a raw output: `raw / T` for logits, `logit(p) / T` for probabilities
-    /// (p clamped to [1e-7, 1 − 1e-7]).
-    static func calibratedLogOdds(raw: Double, label: OutputLabel, kind: OutputKind) -> Double {
-        switch kind {
-        case .logits, .maskLogits:
-            return raw / label.temperature
-        case .probabilities:
-            guard raw.isFinite else { return raw }
-            let p = min(1 - 1e-7, max(1e-7, raw))
-            return log(p / (1 - p)) / label.temperature
-        }
     }
 }

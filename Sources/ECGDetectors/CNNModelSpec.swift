@@ -30,7 +30,7 @@ import Foundation
 /// ```
 public struct CNNModelSpec: Sendable, Equatable {
     /// What to do when the record is paced.
-    public enum PacedPolicy: String, Sendable, Equatable {
+    public enum PacedPolicy: String, Sendable, Equatable, CaseIterable {
         /// Paced records are outside the intended use: the detector abstains.
         case outsideIntendedUse = "outside_intended_use"
         /// Paced records are scored.
@@ -38,7 +38,7 @@ public struct CNNModelSpec: Sendable, Equatable {
     }
 
     /// Per-lead standardisation.
-    public enum Standardization: String, Sendable, Equatable {
+    public enum Standardization: String, Sendable, Equatable, CaseIterable {
         /// Samples are fed as millivolts.
         case none
         /// `(x − mean) / max(sd, 0.001)` per lead over the cropped window.
@@ -76,88 +76,67 @@ public struct CNNModelSpec: Sendable, Equatable {
     /// Reads the spec from `card`; `cardPath` is used in messages.
     /// - Throws: ``CNNDetectorError/unsupportedCard(path:problem:)`` naming the key and what is wrong.
     public init(card: ModelCard, cardPath: String) throws {
-        func fail(_ problem: String) -> CNNDetectorError { .unsupportedCard(path: cardPath, problem: problem) }
+        do { try self.init(reading: card, cardPath: cardPath) } catch let e as ModelCardKeyError {
+            throw CNNDetectorError.unsupportedCard(path: cardPath, problem: e.keyAndProblem)
+        }
+    }
+
+    /// The keys, read with DetectorKit's card-key reader (``DetectorKit/ModelCardKeys``).
+    private init(reading card: ModelCard, cardPath: String) throws {
         guard card.io.inputs.count == 1, let input = card.io.inputs.first else {
-            throw fail("io.inputs must describe exactly one input (the ECG tensor), found \(card.io.inputs.count)")
+            throw CNNDetectorError.unsupportedCard(
+                path: cardPath, problem: "io.inputs must describe exactly one input (the ECG tensor), found \(card.io.inputs.count)")
         }
-        let p = input.preprocessing
-        let key = "io.inputs[0].preprocessing"
-        guard let leadValues = p["leads"]?.arrayValue, !leadValues.isEmpty else {
-            throw fail("\(key).leads must be a non-empty list of lead names")
-        }
+        let keys = ModelCardKeys(path: cardPath, values: input.preprocessing, prefix: "io.inputs[0].preprocessing.")
+        guard let names = try keys.strings("leads") else { throw keys.fail("leads", "must be a non-empty list of lead names") }
         var leads: [String] = []
-        for (i, value) in leadValues.enumerated() {
-            guard let name = value.stringValue, !name.isEmpty else { throw fail("\(key).leads[\(i)] must be a lead name") }
+        for (i, name) in names.enumerated() {
+            guard !name.isEmpty else { throw keys.fail("leads[\(i)]", "must be a lead name") }
             let normalised = ECGLeadName.normalise(name)
-            if leads.contains(where: { $0.lowercased() == normalised.lowercased() }) {
-                throw fail("\(key).leads lists '\(name)' twice")
-            }
+            if leads.contains(where: { $0.lowercased() == normalised.lowercased() }) { throw keys.fail("leads", "lists '\(name)' twice") }
             leads.append(normalised)
         }
-        guard let rate = p["sampleRateHz"]?.doubleValue, rate >= 50, rate <= 10_000, rate == rate.rounded() else {
-            throw fail("\(key).sampleRateHz must be an integer number of Hz between 50 and 10000, got \(p["sampleRateHz"]?.description ?? "nothing")")
-        }
-        guard let length = p["lengthSamples"]?.doubleValue, length >= 1, length == length.rounded(), length <= 1_000_000 else {
-            throw fail("\(key).lengthSamples must be a positive integer, got \(p["lengthSamples"]?.description ?? "nothing")")
-        }
-        guard let scaling = p["scaling"]?.stringValue else { throw fail("\(key).scaling is required (\"mV\")") }
-        guard scaling == "mV" else { throw fail("\(key).scaling '\(scaling)' is not supported (this detector feeds \"mV\")") }
+        let rate = try keys.integer("sampleRateHz", in: 50...10_000)
+        let length = try keys.integer("lengthSamples", in: 1...1_000_000)
+        guard keys.has("scaling") else { throw keys.fail("scaling", "is required (\"mV\")") }
+        let scaling = try keys.string("scaling")
+        guard scaling == "mV" else { throw keys.fail("scaling", "'\(scaling)' is not supported (this detector feeds \"mV\")") }
+        let nyquist = Double(rate) / 2
         var band: (Double, Double)? = nil
-        if let b = p["bandPassHz"], b != .null {
-            guard let pair = b.arrayValue, pair.count == 2, let lo = pair[0].doubleValue, let hi = pair[1].doubleValue,
-                  lo > 0, hi > lo, hi < rate / 2
-            else { throw fail("\(key).bandPassHz must be [low, high] with 0 < low < high < sampleRateHz/2, got \(b)") }
-            band = (lo, hi)
+        if let pair = try keys.numbers("bandPassHz") {
+            guard pair.count == 2, pair[0] > 0, pair[1] > pair[0], pair[1] < nyquist else {
+                throw keys.fail("bandPassHz", "must be [low, high] with 0 < low < high < sampleRateHz/2, got \(pair)")
+            }
+            band = (pair[0], pair[1])
         }
-        var order = 2
-        if let o = p["bandPassOrder"], o != .null {
-            guard let v = o.doubleValue, v >= 1, v <= 8, v == v.rounded() else { throw fail("\(key).bandPassOrder must be an integer 1…8, got \(o)") }
-            order = Int(v)
-        }
+        let order = keys.has("bandPassOrder") ? try keys.integer("bandPassOrder", in: 1...8) : 2
         var notch: Double? = nil
-        if let n = p["mainsNotchHz"], n != .null {
-            guard let v = n.doubleValue, v > 0, v < rate / 2 else { throw fail("\(key).mainsNotchHz must be below sampleRateHz/2, got \(n)") }
+        if keys.has("mainsNotchHz") {
+            let v = try keys.number("mainsNotchHz")
+            guard v > 0, v < nyquist else { throw keys.fail("mainsNotchHz", "must be above 0 and below sampleRateHz/2, got \(v)") }
             notch = v
         }
-        var standardization = Standardization.none
-        if let s = p["standardize"], s != .null {
-            guard let raw = s.stringValue, let v = Standardization(rawValue: raw) else {
-                throw fail("\(key).standardize must be \"none\" or \"per_lead\", got \(s)")
-            }
-            standardization = v
-        }
-        var paced = PacedPolicy.outsideIntendedUse
-        if let s = p["pacedRhythm"], s != .null {
-            guard let raw = s.stringValue, let v = PacedPolicy(rawValue: raw) else {
-                throw fail("\(key).pacedRhythm must be \"outside_intended_use\" or \"allowed\", got \(s)")
-            }
-            paced = v
-        }
-        var window = 1.0
-        if let w = p["saliencyWindowSeconds"], w != .null {
-            guard let v = w.doubleValue, v > 0 else { throw fail("\(key).saliencyWindowSeconds must be > 0, got \(w)") }
-            window = v
-        }
-        let lengthSeconds = length / rate
+        let standardization = try keys.choice("standardize", default: Standardization.none)
+        let paced = try keys.choice("pacedRhythm", default: PacedPolicy.outsideIntendedUse)
+        var window = keys.has("saliencyWindowSeconds") ? try keys.positive("saliencyWindowSeconds") : 1.0
+        let lengthSeconds = Double(length) / Double(rate)
         if window > lengthSeconds { window = lengthSeconds }
         var withheld: Set<String> = []
-        if let w = p["withheldLabels"], w != .null {
-            guard let list = w.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
-                throw fail("\(key).withheldLabels must be a list of label codes, got \(w)")
-            }
+        if let list = try keys.strings("withheldLabels") {
             let codes = Set(card.io.outputs.flatMap { $0.labels.map(\.code) })
-            for code in list.compactMap(\.stringValue) where !codes.contains(code) {
-                throw fail("\(key).withheldLabels names '\(code)', which is not a label of io.outputs")
+            for code in list where !codes.contains(code) {
+                throw keys.fail("withheldLabels", "names '\(code)', which is not a label of io.outputs")
             }
-            withheld = Set(list.compactMap(\.stringValue))
+            withheld = Set(list)
         }
         for (i, output) in card.io.outputs.enumerated() where output.kind == .maskLogits {
-            throw fail("io.outputs[\(i)] is of kind mask_logits; an ECG classifier's outputs are logits or probabilities")
+            throw CNNDetectorError.unsupportedCard(
+                path: cardPath, problem: "io.outputs[\(i)] is of kind mask_logits; an ECG classifier's outputs are logits or probabilities")
         }
         inputName = input.name
         self.leads = leads
-        sampleRateHz = Int(rate)
-        lengthSamples = Int(length)
+        sampleRateHz = rate
+        lengthSamples = length
         bandPassHz = band.map { (low: $0.0, high: $0.1) }
         bandPassOrder = order
         mainsNotchHz = notch
