@@ -84,25 +84,12 @@ public struct WorklistTagger: Sendable {
                 }
                 report.scored += 1
             }
-            let outcome = try await storedOutcome(input: inputID)
+            let outcome = try await store.outcome(input: inputID, detector: detector.descriptor)
             let tag = rules.tag(for: outcome, card: detector.modelCard, modelVersion: version)
             _ = try await store.tagWorklistEntry(studyID: entry.studyID, tag: tag)
             report.tagged[tag.tag, default: 0] += 1
         }
         _ = try await store.finishRun(run.id)
         return report
-    }
-
-    /// This detector version's stored outcome for the input; nil when it is an error.
-    private func storedOutcome(input: InputID) async throws -> DetectorOutcome? {
-        let d = detector.descriptor
-        func mine(_ p: DetectorProvenance) -> Bool { p.id == d.id && p.version == d.version }
-        if let a = try await store.abstentions(input: input).last(where: { mine($0.abstention.detector) }) {
-            return .abstained(a.abstention)
-        }
-        switch try await store.outcomeStatus(input: input, detectorID: d.id, detectorVersion: d.version) {
-        case .scored?: return .findings(try await store.findings(input: input).map(\.finding).filter { mine($0.detector) })
-        default: return nil
-        }
     }
 }

@@ -10,17 +10,11 @@ public struct StoredOutcomes: Sendable {
     /// How many errors are recorded for the input.
     public let errors: Int
 
-    /// Reads the input's results from `store`.
+    /// Reads the input's results from `store` (the shared read model, ``FindingsStore/StoredInputResults``).
     public static func load(input: InputID, from store: any FindingsStore) async throws -> StoredOutcomes {
-        var order: [DetectorProvenance] = []
-        var groups: [DetectorProvenance: [Finding]] = [:]
-        for stored in try await store.findings(input: input) {
-            let p = stored.finding.detector
-            if groups[p] == nil { order.append(p) }
-            groups[p, default: []].append(stored.finding)
+        guard let results = try await StoredInputResults.load(input: input, from: store) else {
+            return StoredOutcomes(outcomes: [], errors: 0)
         }
-        var outcomes = order.map { DetectorOutcome.findings(groups[$0] ?? []) }
-        outcomes += try await store.abstentions(input: input).map { .abstained($0.abstention) }
-        return StoredOutcomes(outcomes: outcomes, errors: try await store.errors(input: input).count)
+        return StoredOutcomes(outcomes: results.outcomes, errors: results.errors.count)
     }
 }
