@@ -27,7 +27,7 @@ struct ComputeOptions: ParsableArguments {
     func apply() throws {
         if let threads {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-            TensorThreads.count = threads
+            TensorThreads.processDefault = threads
         }
     }
 }
