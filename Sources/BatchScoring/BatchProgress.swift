@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where a batch stands: inputs done (of how many), how many were recorded, skipped or failed, and the
 /// rate and time left.
@@ -61,16 +62,15 @@ public struct BatchProgress: Sendable, Hashable {
 
 /// Writes progress to a stream: on a terminal, one bar redrawn in place (at most 10 times a second);
 /// otherwise a plain line every `interval` seconds and at the end, so logs stay readable.
-public final class ProgressPrinter: @unchecked Sendable {
-    private let write: (String) -> Void
+public final class ProgressPrinter: Sendable {
+    private let write: @Sendable (String) -> Void
     private let isTerminal: Bool
     private let interval: Double
-    private var lastPrint = -Double.infinity
-    private var lastWasBar = false
-    private let lock = NSLock()
+    /// When the last line was printed (seconds of the batch) and whether it was a bar.
+    private let last = Mutex<(print: Double, wasBar: Bool)>((-Double.infinity, false))
 
     /// A printer writing with `write`; `isTerminal` picks the bar.
-    public init(isTerminal: Bool, interval: Double = 5, write: @escaping (String) -> Void) {
+    public init(isTerminal: Bool, interval: Double = 5, write: @escaping @Sendable (String) -> Void) {
         self.isTerminal = isTerminal
         self.interval = interval
         self.write = write
@@ -85,13 +85,13 @@ public final class ProgressPrinter: @unchecked Sendable {
 
     /// Shows `progress` if enough time passed since the last line (always when `final`).
     public func update(_ progress: BatchProgress, final: Bool = false) {
-        lock.withLock {
+        last.withLock { last in
             let minGap = isTerminal ? 0.1 : interval
-            guard final || progress.elapsed - lastPrint >= minGap else { return }
-            lastPrint = progress.elapsed
+            guard final || progress.elapsed - last.print >= minGap else { return }
+            last.print = progress.elapsed
             if isTerminal {
                 write("\r\u{1B}[K" + progress.bar() + (final ? "\n" : ""))
-                lastWasBar = !final
+                last.wasBar = !final
             } else {
                 write(progress.line + "\n")
             }

@@ -1,5 +1,6 @@
 import ECGFormats
 import Foundation
+import Synchronization
 
 /// Writes a data set of synthetic records: per record `<name>.hea`, `.dat` and `.atr` (WFDB, via
 /// `WFDBWriter`), and for the whole set `labels.csv`, `beats.csv` and `manifest.csv`.
@@ -134,12 +135,12 @@ public enum SyntheticDatasetWriter {
     struct Rows: Sendable { var labels: String; var beats: String }
 
     /// Per-record results filled by concurrent workers.
-    final class ResultSlots: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var rows: [Rows?]
-        private(set) var firstError: Error?
-        init(count: Int) { rows = [Rows?](repeating: nil, count: count) }
-        func set(_ i: Int, _ r: Rows) { lock.lock(); rows[i] = r; lock.unlock() }
-        func fail(_ e: Error) { lock.lock(); if firstError == nil { firstError = e }; lock.unlock() }
+    final class ResultSlots: Sendable {
+        private let state: Mutex<(rows: [Rows?], firstError: (any Error)?)>
+        init(count: Int) { state = Mutex(([Rows?](repeating: nil, count: count), nil)) }
+        var rows: [Rows?] { state.withLock { $0.rows } }
+        var firstError: (any Error)? { state.withLock { $0.firstError } }
+        func set(_ i: Int, _ r: Rows) { state.withLock { $0.rows[i] = r } }
+        func fail(_ e: any Error) { state.withLock { if $0.firstError == nil { $0.firstError = e } } }
     }
 }

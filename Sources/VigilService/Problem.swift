@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// An RFC 7807 problem: every 4xx and 5xx answer of the service is one, as `application/problem+json`
 /// `{"type", "title", "status", "detail"}`. `detail` says what the client can fix; it never holds internal
@@ -67,11 +68,10 @@ typealias APIRoleName = String
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The router's routes as (path pattern segments, method), filled once the router is built: a 404 for a
     /// path that a route takes with another method becomes 405 with `Allow`.
-    final class Routes: @unchecked Sendable {
-        private let lock = NSLock()
-        private var routes: [(segments: [Substring], method: String)] = []
-        func set(_ r: [(segments: [Substring], method: String)]) { lock.withLock { routes = r } }
-        var all: [(segments: [Substring], method: String)] { lock.withLock { routes } }
+    final class Routes: Sendable {
+        private let routes = Mutex<[(segments: [Substring], method: String)]>([])
+        func set(_ r: [(segments: [Substring], method: String)]) { routes.withLock { $0 = r } }
+        var all: [(segments: [Substring], method: String)] { routes.withLock { $0 } }
     }
     var table = Routes()
 

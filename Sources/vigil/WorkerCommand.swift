@@ -5,6 +5,7 @@ import DetectorKit
 import Foundation
 import PostgresStore
 import ScaleOut
+import Synchronization
 
 /// `vigil worker --db URL`: serve the PostgreSQL work queue that `vigil batch ecg SOURCE --db URL --enqueue`
 /// fills (docs/scale-out.md). Any number of workers, on any machines that see the same files, share it.
@@ -64,13 +65,12 @@ struct WorkerCommand: AsyncParsableCommand {
 }
 
 /// When the last progress line was printed (worker tasks call in concurrently).
-final class LockedDate: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last = Date.distantPast
+final class LockedDate: Sendable {
+    private let last = Mutex(Date.distantPast)
 
     /// True (and now remembered) when `seconds` have passed since the last true.
     func due(_ seconds: Double) -> Bool {
-        lock.withLock {
+        last.withLock { last in
             guard Date().timeIntervalSince(last) >= seconds else { return false }
             last = Date()
             return true
