@@ -52,7 +52,10 @@ public struct WorklistTagger: Sendable {
         public var withoutInput = 0
     }
 
-    /// Tags every untagged (or differently tagged) study on the worklist.
+    /// Tags every untagged (or differently tagged) study on the worklist. The studies are scored by the one
+    /// scoring loop, ``BatchEngine`` (one worker with every tensor-core thread: a CT study keeps the cores busy on
+    /// its own), which skips what this detector version already recorded; then each study is tagged from its
+    /// stored outcome.
     public func tag() async throws -> Report {
         var report = Report()
         let version = modelVersion
@@ -61,35 +64,38 @@ public struct WorklistTagger: Sendable {
             return true
         }
         guard !targets.isEmpty else { return report }
-        let provenance = DetectorProvenance(descriptor: detector.descriptor, modelCard: detector.modelCard)
-        let run = try await store.startRun(NewRun(detector: provenance, settings: [
-            "purpose": "worklist.tag", "prefix": .string(rules.prefix),
-        ]))
+        var studies: [(entry: WorklistEntry, input: StoredInput)] = []
         for entry in targets {
             guard let inputID = entry.input, let input = try await store.input(id: inputID) else {
                 report.withoutInput += 1
                 continue
             }
-            let d = detector.descriptor
-            if try await store.outcomeStatus(input: inputID, detectorID: d.id, detectorVersion: d.version) == nil {
-                let result: InputResult
-                do {
-                    result = .outcome(try await detector.analyze(try load(input)))
-                } catch {
-                    result = .error("cannot score study \(URL(fileURLWithPath: input.path).lastPathComponent): \(error)")
-                }
-                switch result {
-                case let .outcome(outcome): _ = try await store.recordOutcome(outcome, input: inputID, run: run.id)
-                case let .error(reason): _ = try await store.recordError(input: inputID, run: run.id, reason: reason)
-                }
-                report.scored += 1
-            }
-            let outcome = try await store.outcome(input: inputID, detector: detector.descriptor)
+            studies.append((entry, input))
+        }
+        guard !studies.isEmpty else { return report }
+        let engine = BatchEngine(store: store, detectors: [detector], configuration: .init(workers: 1, name: "worklist-tag"))
+        let items = studies.map { StoredStudyItem(input: $0.input, load: load) as any BatchItem }
+        let batch = try await engine.run(items, total: items.count, settings: ["purpose": "worklist.tag", "prefix": .string(rules.prefix)])
+        if let counts = batch.detectors.first?.summary.run.counts { report.scored = counts.scored + counts.abstained + counts.errors }
+        for (entry, input) in studies {
+            let outcome = try await store.outcome(input: input.id, detector: detector.descriptor)
             let tag = rules.tag(for: outcome, card: detector.modelCard, modelVersion: version)
             _ = try await store.tagWorklistEntry(studyID: entry.studyID, tag: tag)
             report.tagged[tag.tag, default: 0] += 1
         }
-        _ = try await store.finishRun(run.id)
         return report
+    }
+}
+
+/// A registered worklist study as an item of the batch engine: its stored content hash and path, read with the
+/// tagger's loader (so the engine's exactly-once check and registration see the input already stored).
+struct StoredStudyItem: BatchItem {
+    let input: StoredInput
+    let load: @Sendable (StoredInput) throws -> any DetectorInput
+    var label: String { URL(fileURLWithPath: input.path).lastPathComponent }
+    var path: String { input.path }
+    func contentSHA256() throws -> String { input.contentSHA256 }
+    func read() throws -> ReadInput {
+        ReadInput(input: try load(input), patientID: input.patientID, studyID: input.studyID, acquiredAt: input.acquiredAt)
     }
 }
