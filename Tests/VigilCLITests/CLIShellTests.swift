@@ -16,7 +16,7 @@ import Testing
         "StandardExports", "Explainer", "ExplainerStore", "VigilService", "VigilBench", "VigilDoctor", "TensorCore",
     ]
     /// Packages the CLI uses besides the project's own modules.
-    static let external: Set<String> = ["ArgumentParser", "Foundation", "FoundationNetworking", "Logging", "Glibc"]
+    static let external: Set<String> = ["ArgumentParser", "Foundation", "FoundationNetworking", "Logging", "Glibc", "Synchronization"]
 
     static func files() throws -> [(name: String, text: String)] {
         try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }.sorted().map {
