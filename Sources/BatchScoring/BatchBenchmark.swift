@@ -1,12 +1,14 @@
 import DetectorKit
 import FindingsStore
 import Foundation
+import TensorCore
 
 /// Measurements behind `vigil bench batch`: records per second through the whole batch (read →
 /// detectors → store) against detector-only throughput on the same records with the same workers, and
 /// the process's peak resident memory.
 public enum BatchBenchmark {
-    /// Scores `items` with `detectors` using `workers` tasks, without a store (the peer of a batch).
+    /// Scores `items` with `detectors` using `workers` tasks, without a store (the peer of a batch): on the same
+    /// executor and with the same share of the tensor core's threads per worker as ``BatchEngine``.
     /// Returns the number of items and the seconds it took.
     public static func detectorOnly<S: Sequence>(_ items: S, detectors: [AnyDetector], workers: Int) async throws -> (count: Int, seconds: Double)
         where S.Element == any BatchItem
@@ -15,9 +17,11 @@ public enum BatchBenchmark {
         var count = 0
         var iterator = items.makeIterator()
         try await withThrowingTaskGroup(of: Int.self) { group in
+            let configuration = BatchEngine.Configuration(workers: workers)
+            let threads = configuration.resolvedThreadsPerWorker
             func addNext() -> Bool {
                 guard let item = iterator.next() else { return false }
-                group.addTask {
+                group.addTask(executorPreference: configuration.executor) { try await TensorThreads.withThreads(threads) {
                     _ = try item.contentSHA256()
                     let input = try item.read().input
                     var findings = 0
@@ -26,7 +30,7 @@ public enum BatchBenchmark {
                         if case let .findings(f) = try await detector.analyze(input, request: request) { findings += f.count }
                     }
                     return findings
-                }
+                } }
                 return true
             }
             for _ in 0..<max(1, workers) where !addNext() { break }

@@ -47,6 +47,10 @@ public struct BatchEngine: Sendable {
         /// with `workers: 1` — never N workers each splitting their kernels over N threads.
         public var threadsPerWorker: Int?
 
+        /// Where the items run when there are no ``slots`` (which bring their own): threads off Swift's cooperative
+        /// pool (``DetectorExecutor/batch`` by default).
+        public var executor: DetectorExecutor = .batch
+
         /// The threads each item gets (see ``threadsPerWorker``).
         public var resolvedThreadsPerWorker: Int {
             max(1, threadsPerWorker ?? TensorThreads.processDefault / workers)
@@ -111,7 +115,9 @@ public struct BatchEngine: Sendable {
                 if let slots = configuration.slots {
                     group.addTask { await slots.withSlot { await TensorThreads.withThreads(threads) { await work.process(item) } } }
                 } else {
-                    group.addTask { await TensorThreads.withThreads(threads) { await work.process(item) } }
+                    group.addTask(executorPreference: configuration.executor) {
+                        await TensorThreads.withThreads(threads) { await work.process(item) }
+                    }
                 }
                 return true
             }

@@ -6,7 +6,7 @@ import TensorCore
 /// ``queueLimit`` wait (first come, first served); one more is refused at once (the route answers 429 with
 /// Retry-After) rather than piling up work the machine cannot do.
 ///
-/// Admitted work runs on the gate's own threads (``ScoringExecutor``), not on Swift's cooperative pool, which
+/// Admitted work runs on the gate's own threads (a ``BatchScoring/DetectorExecutor``), not on Swift's cooperative pool, which
 /// has one thread per core: scoring is long synchronous CPU work, and on the pool it would hold every thread, so
 /// that new requests could not even reach the gate to be queued or refused (measured with wrk: 2x overload got
 /// no 429, only longer waits).
@@ -18,7 +18,9 @@ public actor ScoringGate: BatchSlots {
     private var running = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
     private let onChange: @Sendable (_ running: Int, _ waiting: Int) -> Void
-    private let executor = ScoringExecutor()
+    private let executor = DetectorExecutor(label: ScoringGate.executorLabel)
+    /// The label of the gate's executor queue (``BatchScoring/DetectorExecutor``).
+    public static let executorLabel = "vigil.scoring"
 
     /// A gate; `onChange` is told the counts after each change (the metrics gauges).
     public init(slots: Int, queueLimit: Int, onChange: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
@@ -82,26 +84,5 @@ public actor ScoringGate: BatchSlots {
             waiting.removeFirst().resume()
         }
         onChange(running, waiting.count)
-    }
-}
-
-/// The threads admitted scorings run on: a Dispatch queue of its own (which gets threads however busy the
-/// cooperative pool is). The gate bounds how many jobs run on it at once, so it never has more than ``ScoringGate/slots``
-/// scorings in flight.
-final class ScoringExecutor: TaskExecutor {
-    /// The queue's label, also set as its specific value under ``key`` (so code can tell it runs there).
-    static let label = "vigil.scoring"
-    nonisolated(unsafe) static let key = DispatchSpecificKey<String>()
-    private let queue: DispatchQueue
-
-    init() {
-        queue = DispatchQueue(label: Self.label, qos: .userInitiated, attributes: .concurrent)
-        queue.setSpecific(key: Self.key, value: Self.label)
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let executor = asUnownedTaskExecutor()
-        queue.async { job.runSynchronously(on: executor) }
     }
 }

@@ -15,8 +15,12 @@ struct ThreadProbeDetector: Detector {
     let seen: Seen
 
     final class Seen: Sendable {
-        private let state = Mutex<(threads: Set<Int>, running: Int, most: Int)>(([], 0, 0))
-        func enter() { state.withLock { $0.threads.insert(TensorThreads.count); $0.running += 1; $0.most = max($0.most, $0.running) } }
+        private let state = Mutex<(threads: Set<Int>, running: Int, most: Int, queues: Set<String>)>(([], 0, 0, []))
+        func enter() {
+            let queue = DetectorExecutor.currentLabel ?? "cooperative pool"
+            state.withLock { $0.threads.insert(TensorThreads.count); $0.running += 1; $0.most = max($0.most, $0.running); $0.queues.insert(queue) }
+        }
+        var queues: Set<String> { state.withLock { $0.queues } }
         func leave() { state.withLock { $0.running -= 1 } }
         var threads: Set<Int> { state.withLock { $0.threads } }
         var mostAtOnce: Int { state.withLock { $0.most } }
@@ -56,6 +60,8 @@ struct ThreadProbeDetector: Detector {
         let one = try await run(workers: 1)
         #expect(one.threads == [cores])
         #expect(one.mostAtOnce == 1)
+        // The items run on the engine's own threads, not on Swift's cooperative pool.
+        #expect(many.queues == [DetectorExecutor.batch.label] && one.queues == [DetectorExecutor.batch.label])
     }
 
     @Test func anExplicitThreadCountPerWorkerIsKept() async throws {

@@ -1,3 +1,4 @@
+import BatchScoring
 import Foundation
 import Testing
 @testable import VigilService
@@ -33,15 +34,15 @@ import Testing
     /// `withSlot` (batch job items).
     @Test func admittedWorkRunsOnTheGatesOwnQueue() async throws {
         let gate = ScoringGate(slots: 2, queueLimit: 0)
-        #expect(Self.queueLabel() != ScoringExecutor.label)
-        #expect(try await gate.run { Self.queueLabel() } == ScoringExecutor.label)
-        #expect(await gate.withSlot { Self.queueLabel() } == ScoringExecutor.label)
+        #expect(Self.queueLabel() != ScoringGate.executorLabel)
+        #expect(try await gate.run { Self.queueLabel() } == ScoringGate.executorLabel)
+        #expect(await gate.withSlot { Self.queueLabel() } == ScoringGate.executorLabel)
         // Nested async calls inside the work stay there.
-        #expect(try await gate.run { await Self.hop() } == ScoringExecutor.label)
+        #expect(try await gate.run { await Self.hop() } == ScoringGate.executorLabel)
     }
 
     /// The gate queue's label when the calling code runs on it, else "".
-    static func queueLabel() -> String { DispatchQueue.getSpecific(key: ScoringExecutor.key) ?? "" }
+    static func queueLabel() -> String { DetectorExecutor.currentLabel ?? "" }
     static func hop() async -> String {
         await Task.yield()
         return queueLabel()
