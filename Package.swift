@@ -307,7 +307,7 @@ package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(co
 // checks that list against Sources/vigil).
 package.targets.first { $0.name == "vigil" }?.dependencies = [
     "DetectorKit", "DetectorCatalog", "FindingsStore", "PostgresStore", "BatchScoring", "ScaleOut",
-    "ECGFormats", "ECGScoring", "ECGPlot", "ECGSynth", "DetectorInputs", "CTScoring", "CTSynth",
+    "ECGFormats", "ECGScoring", "ECGPlot", "ECGSynth", "CTScoring", "CTSynth",
     "StandardExports", "Explainer", "ExplainerStore", "VigilService", "VigilBench", "VigilDoctor", "TensorCore",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import DetectorInputs
 import DetectorKit
 import FindingsStore
 import Foundation
@@ -32,6 +33,14 @@ public struct WorklistTagger: Sendable {
         self.detector = detector
         self.rules = rules
         self.load = load
+    }
+
+    /// A tagger that reads each registered study from its stored path (a study folder or file) as a CT study:
+    /// what `vigil worklist tag` and the STOW-RS feeder use.
+    public init(store: any FindingsStore, detector: AnyDetector, rules: WorklistTagRules = WorklistTagRules()) {
+        self.init(store: store, detector: detector, rules: rules) { input in
+            try CTStudy.read(paths: [URL(fileURLWithPath: input.path)])
+        }
     }
 
     /// The version string tags carry: detector id and version, and the model's name and version.

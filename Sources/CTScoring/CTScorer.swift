@@ -50,6 +50,16 @@ public struct CTScorer: Sendable {
         return studies
     }
 
+    /// Reads the study made of `urls` (a folder, or the files of one study: DICOM, NIfTI, PNG slices with their
+    /// sidecar) and scores it as ``score(_:name:artefacts:)`` does.
+    /// - Throws: ``CTScoringError/unreadableStudy(_:)`` with the reader's message (naming the file and the defect)
+    ///   when the study cannot be read; detector failures as they are.
+    public func score(studyAt urls: [URL], name: String, artefacts: URL) async throws -> [CTScore] {
+        let study: CTStudy
+        do { study = try CTStudy.read(paths: urls) } catch { throw CTScoringError.unreadableStudy(String(describing: error)) }
+        return try await score(study, name: name, artefacts: artefacts)
+    }
+
     /// Scores `study` (named `name` in the output) with every detector; overlays go to `artefacts` (with one
     /// sub-folder per detector when there are several).
     public func score(_ study: CTStudy, name: String, artefacts: URL) async throws -> [CTScore] {
@@ -85,12 +95,15 @@ public enum CTScoringError: Error, CustomStringConvertible, Sendable, Equatable 
     case noDetectors
     /// A study path does not exist.
     case noSuchPath(String)
+    /// A study could not be read (the reader's message).
+    case unreadableStudy(String)
 
     /// One line.
     public var description: String {
         switch self {
         case .noDetectors: "no CT detector is registered (see the warning above)"
         case .noSuchPath(let path): "\(path): no such file or folder"
+        case .unreadableStudy(let message): message
         }
     }
 }

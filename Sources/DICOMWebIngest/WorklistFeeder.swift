@@ -22,9 +22,7 @@ public struct WorklistFeeder: Sendable {
                 spool: InstanceSpool) {
         self.store = store
         self.spool = spool
-        self.tagger = WorklistTagger(store: store, detector: detector, rules: rules, load: { input in
-            try CTStudy.read(paths: [URL(fileURLWithPath: input.path)])
-        })
+        self.tagger = WorklistTagger(store: store, detector: detector, rules: rules)
     }
 
     /// What happened to one completed study.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CTScoring
 import DetectorCatalog
-import DetectorInputs
 import DetectorKit
 import Foundation
 
@@ -56,15 +55,15 @@ struct CTScoreCommand: AsyncParsableCommand {
         let outputRoot = URL(fileURLWithPath: output)
         for (n, urls) in try CTScorer.studies(paths.map { URL(fileURLWithPath: $0) }).enumerated() {
             let name = urls.count == 1 ? urls[0].lastPathComponent : "\(urls.count) files"
-            let study: CTStudy
+            let scores: [CTScore]
             do {
-                study = try CTStudy.read(paths: urls)
-            } catch {
-                printError("\(name): \(error)")
+                scores = try await scorer.score(studyAt: urls, name: name, artefacts: outputRoot.appendingPathComponent("study-\(n + 1)"))
+            } catch CTScoringError.unreadableStudy(let message) {
+                printError("\(name): \(message)")
                 failures += 1
                 continue
             }
-            for score in try await scorer.score(study, name: name, artefacts: outputRoot.appendingPathComponent("study-\(n + 1)")) {
+            for score in scores {
                 if json { documents.append(score.document) } else { print(score.text) }
             }
         }

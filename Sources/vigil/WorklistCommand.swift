@@ -1,7 +1,6 @@
 import ArgumentParser
 import BatchScoring
 import DetectorCatalog
-import DetectorInputs
 import DetectorKit
 import FindingsStore
 import PostgresStore
@@ -95,9 +94,7 @@ struct WorklistCommand: AsyncParsableCommand {
                 ct = only
             }
             let store = try await FindingsStores.open(db, actor: "worklist")
-            let tagger = WorklistTagger(store: store, detector: ct, rules: rules) { input in
-                try CTStudy.read(paths: [URL(fileURLWithPath: input.path)])
-            }
+            let tagger = WorklistTagger(store: store, detector: ct, rules: rules)
             let report = try await tagger.tag()
             print("tagged \(report.tagged.values.reduce(0, +)) studies with \(tagger.modelVersion) "
                 + "(\(report.scored) scored now; \(report.upToDate) already tagged by this version)")
