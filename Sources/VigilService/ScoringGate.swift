@@ -42,7 +42,11 @@ public actor ScoringGate: BatchSlots {
         try await acquire()
         defer { release() }
         let threads = threadsPerSlot
-        return try await withTaskExecutorPreference(executor) { try await TensorThreads.withThreads(threads) { try await work() } }
+        // Nonisolated (isolation: nil): nothing of the work runs on the gate actor, which must stay free to admit or
+        // refuse the next request.
+        return try await withTaskExecutorPreference(executor, isolation: nil) {
+            try await TensorThreads.withThreads(threads, isolation: nil) { try await work() }
+        }
     }
 
     /// Runs `work` in a slot, waiting however long the queue is: a batch job's item (``BatchSlots``). A job has
@@ -51,7 +55,9 @@ public actor ScoringGate: BatchSlots {
         await take()
         defer { release() }
         let threads = threadsPerSlot
-        return await withTaskExecutorPreference(executor) { await TensorThreads.withThreads(threads) { await work() } }
+        return await withTaskExecutorPreference(executor, isolation: nil) {
+            await TensorThreads.withThreads(threads, isolation: nil) { await work() }
+        }
     }
 
     /// Tensor-core threads of one slot's work: the process's threads shared out among the slots (at least 1), so

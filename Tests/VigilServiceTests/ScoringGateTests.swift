@@ -21,6 +21,9 @@ import Testing
         }
         while await gate.counts != (2, 1) { try await Task.sleep(for: .milliseconds(5)) }
         await #expect(throws: ScoringGate.Full.self) { try await gate.run { 1 } }
+        // Both admitted works have started (a slot is counted when it is taken, before its work is scheduled on
+        // the gate's threads; in the parallel suite that can take a while).
+        while await peak.now < 2 { try await Task.sleep(for: .milliseconds(5)) }
         await release.open()
         for t in tasks { try await t.value }
         #expect(await peak.max == 2)
