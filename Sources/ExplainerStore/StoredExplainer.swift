@@ -50,10 +50,13 @@ public struct StoredExplainer: Sendable {
     public func explain(input: InputID, audience: Audience, question: String? = nil, requested: BackendKind,
                         using backend: (any ExplanationBackend)?) async throws -> Explanation
     {
-        guard try await store.input(id: input) != nil else { throw ExplainerStoreError.unknownInput(input) }
-        let stored = try await StoredOutcomes.load(input: input, from: store)
-        guard !stored.outcomes.isEmpty else { throw ExplainerStoreError.nothingToExplain(input, errors: stored.errors) }
-        let request = ExplanationRequest(outcomes: stored.outcomes, audience: audience, question: question,
+        // One read of the input and its results (the shared read model).
+        guard let stored = try await StoredInputResults.load(input: input, from: store) else {
+            throw ExplainerStoreError.unknownInput(input)
+        }
+        let outcomes = stored.outcomes
+        guard !outcomes.isEmpty else { throw ExplainerStoreError.nothingToExplain(input, errors: stored.errors.count) }
+        let request = ExplanationRequest(outcomes: outcomes, audience: audience, question: question,
                                          modelCards: modelCards, backend: requested)
         let explanation = await Explainer.explain(request, knowledge: knowledge, backend: backend)
         try await store.appendAudit(AuditEvent(actor: actor, action: Self.auditAction, object: "input:\(input.rawValue)",

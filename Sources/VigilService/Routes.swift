@@ -166,8 +166,8 @@ extension VigilAPI {
         let token = try context.requireToken()
         let id = try Self.inputID(context)
         try await requireVisible(id, to: token)
-        guard let input = try await store.input(id: id) else { throw Problem.notFound }
-        let stored = try await StoredOutcomes.load(input: id, from: store)
+        guard let stored = try await StoredInputResults.load(input: id, from: store) else { throw Problem.notFound }
+        let input = stored.input
         try await store.appendAudit(AuditEvent(actor: token.auditActor, action: "findings.read", object: "input:\(id.rawValue)"))
         struct Body: Encodable {
             let inputId: Int64, input: String, kind: String
@@ -177,7 +177,7 @@ extension VigilAPI {
         }
         let cards = registry.detectors.filter { $0.descriptor.inputKind == input.kind }.compactMap(\.modelCard)
         return try Self.json(Body(inputId: id.rawValue, input: URL(fileURLWithPath: input.path).lastPathComponent,
-                                  kind: input.kind.rawValue, outcomes: stored.outcomes, errors: stored.errors,
+                                  kind: input.kind.rawValue, outcomes: stored.outcomes, errors: stored.errors.count,
                                   modelCards: cards))
     }
 

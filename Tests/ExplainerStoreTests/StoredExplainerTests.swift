@@ -47,7 +47,7 @@ struct StoredExplainerTests {
     @Test func explainsTheStoredOutcomesAndAuditsTheRequest() async throws {
         let (store, a, _, folder) = try await store()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let loaded = try await StoredOutcomes.load(input: a, from: store)
+        let loaded = try #require(try await StoredInputResults.load(input: a, from: store))
         #expect(loaded.outcomes.count == 2)
         #expect(loaded.outcomes[0].findings?.map(\.code) == ["afib", "long_qtc"])
         #expect(loaded.outcomes[1].abstention?.reason == .signalUnreadable)
