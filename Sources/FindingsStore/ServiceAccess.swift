@@ -1,3 +1,4 @@
+import DetectorKit
 import Foundation
 
 // The HTTP service's access data: bearer tokens with roles, answers kept under an Idempotency-Key, and the
@@ -135,6 +136,27 @@ extension SiteAccessStore {
     /// Grants `input` to the scope's site (nothing for ``InputScope/all``).
     public func grant(_ input: InputID, to scope: InputScope) async throws {
         if case .site(let site) = scope { try await grant(site: site, input: input) }
+    }
+}
+
+/// The per-object check every reader of a stored input makes (the HTTP routes, the MCP tools): one definition, so
+/// they refuse and audit alike.
+public enum SiteCheck {
+    /// The audit action of a read refused by the check.
+    public static let deniedAction = "access.denied"
+
+    /// Whether a caller with `scope` may read `input`. When it may not and the input exists (it belongs to other
+    /// sites), an ``deniedAction`` entry naming `actor` and the scope's site (plus `details`) is appended; the caller
+    /// then answers exactly as for an input that does not exist.
+    public static func permits(_ input: InputID, scope: InputScope, actor: String, details: [String: JSONValue] = [:],
+                               in store: any FindingsStore & SiteAccessStore) async throws -> Bool {
+        guard try await !store.isVisible(input, in: scope) else { return true }
+        if try await store.input(id: input) != nil {
+            var d = details
+            if case .site(let site) = scope { d["site"] = .string(site) }
+            try await store.appendAudit(AuditEvent(actor: actor, action: deniedAction, object: "input:\(input.rawValue)", details: d))
+        }
+        return false
     }
 }
 

@@ -52,7 +52,7 @@ public struct VigilMCPTools: Sendable {
         public static let worklistRead = "worklist.read"
         public static let modelCardRead = "model_card.read"
         /// A read refused by the per-object check (an input of another site).
-        public static let accessDenied = "access.denied"
+        public static let accessDenied = SiteCheck.deniedAction
         public static let explanation = StoredExplainer.auditAction
     }
 
@@ -219,11 +219,9 @@ public struct VigilMCPTools: Sendable {
     /// The per-object check: an input `scope` may not see is answered exactly as an unknown one; when it exists
     /// the attempt is audited (`access.denied`).
     private func requireVisible(_ id: InputID, caller: String, scope: InputScope, tool: String) async throws {
-        guard try await !context.store.isVisible(id, in: scope) else { return }
-        if try await context.store.input(id: id) != nil {
-            try await audit(caller, AuditAction.accessDenied, "input:\(id.rawValue)", tool: tool, [:])
-        }
-        throw ToolError(message: "No input \(id.rawValue) in the findings store.")
+        guard try await SiteCheck.permits(id, scope: scope, actor: caller, details: ["via": "mcp", "tool": .string(tool)],
+                                          in: context.store)
+        else { throw ToolError(message: "No input \(id.rawValue) in the findings store.") }
     }
 
     private func audit(_ caller: String, _ action: String, _ object: String, tool: String?,

@@ -77,14 +77,8 @@ extension VigilAPI {
     /// (``InputScope``). An input of another site is answered exactly like one that does not exist, so a
     /// caller learns nothing about other sites' inputs; the attempt is audited (`access.denied`, for the admin).
     func requireVisible(_ input: InputID, to token: APIToken) async throws {
-        guard try await !store.isVisible(input, in: token.scope) else { return }
-        if try await store.input(id: input) != nil {
-            try await store.appendAudit(AuditEvent(actor: token.auditActor, action: Self.accessDenied,
-                                                   object: "input:\(input.rawValue)", details: ["site": .string(token.site ?? "")]))
+        guard try await SiteCheck.permits(input, scope: token.scope, actor: token.auditActor, in: store) else {
+            throw Problem.notFound
         }
-        throw Problem.notFound
     }
-
-    /// Audit action of a read refused by the per-object check.
-    static let accessDenied = "access.denied"
 }

@@ -238,12 +238,15 @@ public actor JobRunner {
                         $0.errors = progress.errors
                     }
                 }
-                try await grant(seen.contents)
-                let ids = try await inputIDs(seen.contents)
+                // One lookup of the stored inputs: granted to the submitter's site, and listed in the status.
+                // (Hospital-wide, only the listed ones are looked up.)
+                let contents = seen.contents
+                let ids = try await storedInputs(scope == .all ? Array(contents.prefix(JobRunner.listedInputs)) : contents)
+                try await grant(ids)
                 status.withLock { s in
                     s.unreadable = report.unreadableCount
-                    s.inputIds = ids.listed
-                    s.inputIdsTruncated = ids.truncated
+                    s.inputIds = ids.prefix(JobRunner.listedInputs).map(\.rawValue)
+                    s.inputIdsTruncated = contents.count > JobRunner.listedInputs
                     s.detectors = report.detectors.map {
                         let counts = $0.summary.run.counts
                         return .init(detector: $0.descriptor.id, version: $0.descriptor.version, runId: $0.summary.run.id.rawValue,
@@ -254,7 +257,7 @@ public actor JobRunner {
                 }
             } catch {
                 // What was stored before the failure is the submitter's site's too (best effort: the store may be down).
-                try? await grant(seen.contents)
+                if scope != .all, let ids = try? await storedInputs(seen.contents) { try? await grant(ids) }
                 status.withLock { s in
                     s.state = .failed
                     s.reason = Self.reason(error)
@@ -263,21 +266,18 @@ public actor JobRunner {
             }
         }
 
-        /// Grants the stored inputs of every content seen to the submitter's site (nothing when hospital-wide).
-        func grant(_ contents: [String]) async throws {
-            guard case .site = scope else { return }
-            for sha in contents {
-                if let input = try await store.input(contentSHA256: sha) { try await store.grant(input.id, to: scope) }
-            }
+        /// Grants `inputs` to the submitter's site (nothing when hospital-wide).
+        func grant(_ inputs: [InputID]) async throws {
+            for id in inputs { try await store.grant(id, to: scope) }
         }
 
-        /// The stored inputs of the contents seen, in order, at most ``JobRunner/listedInputs``.
-        func inputIDs(_ contents: [String]) async throws -> (listed: [Int64], truncated: Bool) {
-            var ids: [Int64] = []
-            for sha in contents.prefix(JobRunner.listedInputs) {
-                if let input = try await store.input(contentSHA256: sha) { ids.append(input.id.rawValue) }
+        /// The stored inputs of the contents seen, in the order first seen (contents never stored are left out).
+        func storedInputs(_ contents: [String]) async throws -> [InputID] {
+            var ids: [InputID] = []
+            for sha in contents {
+                if let input = try await store.input(contentSHA256: sha) { ids.append(input.id) }
             }
-            return (ids, contents.count > JobRunner.listedInputs)
+            return ids
         }
 
         /// What a client is told of a failed job: the batch's own refusals name the problem; anything else
