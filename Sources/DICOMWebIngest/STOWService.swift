@@ -60,8 +60,9 @@ public struct STOWService: Sendable {
         }
         var stored: [STOWStoredInstance] = []
         var failed: [STOWFailedInstance] = []
+        var sited: Set<String> = []  // studies whose sender site is already recorded by this request
         for part in parts {
-            switch await store(part, study: study, site: site) {
+            switch await store(part, study: study, site: site, sited: &sited) {
             case let .success(s): stored.append(s)
             case let .failure(f): failed.append(f)
             }
@@ -76,7 +77,7 @@ public struct STOWService: Sendable {
 
     private enum PartResult { case success(STOWStoredInstance), failure(STOWFailedInstance) }
 
-    private func store(_ part: STOWPart, study expected: String?, site: String?) async -> PartResult {
+    private func store(_ part: STOWPart, study expected: String?, site: String?, sited: inout Set<String>) async -> PartResult {
         let name = "part \(part.index)"
         func fail(_ reason: STOWFailureReason, _ message: String, _ cls: String? = nil, _ uid: String? = nil) -> PartResult {
             .failure(STOWFailedInstance(part: part.index, sopClassUID: cls, sopInstanceUID: uid, reason: reason, message: "\(name): \(message)"))
@@ -131,7 +132,10 @@ public struct STOWService: Sendable {
         }
         do {
             // The site first: once an instance is in the spool its study may complete (after the quiet time).
-            if let site { try spool.addSite(site, study: studyUID) }
+            if let site, !sited.contains(studyUID) {
+                try spool.addSite(site, study: studyUID)
+                sited.insert(studyUID)
+            }
             try spool.write(part.body, study: studyUID, series: seriesUID, sop: sop)
         } catch {
             return fail(.outOfResources, "could not be written to the spool", cls, sop)

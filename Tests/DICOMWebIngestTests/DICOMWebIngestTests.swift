@@ -267,15 +267,23 @@ func json(_ data: Data) throws -> [String: Any] { try JSONSerialization.jsonObje
 }
 
 @Suite struct STOWToWorklistTests {
-    @Test func aStudySentByStowIsListedAndTaggedOnceComplete() async throws {
-        let tmp = try TempDir()
-        defer { tmp.remove() }
+    /// A store, a spool, a manual clock, the assembler (10 s quiet time), STOW-RS and the feeder tagging 6-slice studies.
+    static func pipeline(in tmp: TempDir) throws
+        -> (SQLiteFindingsStore, InstanceSpool, ManualClock, SeriesAssembler, STOWService, WorklistFeeder)
+    {
         let store = try SQLiteFindingsStore(path: tmp.url.appendingPathComponent("vigil.sqlite").path, actor: "test")
         let spool = try InstanceSpool(root: tmp.url.appendingPathComponent("spool"))
         let clock = ManualClock()
         let assembler = SeriesAssembler(spool: spool, quietTime: 10, now: { clock.now() })
         let service = STOWService(spool: spool, assembler: assembler)
         let feeder = WorklistFeeder(store: store, detector: AnyDetector(VolumeCheckingDetector(expectSlices: 6)), spool: spool)
+        return (store, spool, clock, assembler, service, feeder)
+    }
+
+    @Test func aStudySentByStowIsListedAndTaggedOnceComplete() async throws {
+        let tmp = try TempDir()
+        defer { tmp.remove() }
+        let (store, spool, clock, assembler, service, feeder) = try Self.pipeline(in: tmp)
         let study = "1.2.826.0.1.3680043.10.1.88", series = "1.2.826.0.1.3680043.10.1.88.2"
         // The series arrives in two requests, slices out of order.
         for batch in [[3, 0, 5], [1, 4, 2]] {
@@ -302,12 +310,7 @@ func json(_ data: Data) throws -> [String: Any] { try JSONSerialization.jsonObje
     @Test func aStudyIsGrantedToTheSitesThatSentIt() async throws {
         let tmp = try TempDir()
         defer { tmp.remove() }
-        let store = try SQLiteFindingsStore(path: tmp.url.appendingPathComponent("vigil.sqlite").path, actor: "test")
-        let spool = try InstanceSpool(root: tmp.url.appendingPathComponent("spool"))
-        let clock = ManualClock()
-        let assembler = SeriesAssembler(spool: spool, quietTime: 10, now: { clock.now() })
-        let service = STOWService(spool: spool, assembler: assembler)
-        let feeder = WorklistFeeder(store: store, detector: AnyDetector(VolumeCheckingDetector(expectSlices: 6)), spool: spool)
+        let (store, spool, clock, assembler, service, feeder) = try Self.pipeline(in: tmp)
         let study = "1.2.826.0.1.3680043.10.1.89", series = "1.2.826.0.1.3680043.10.1.89.2"
         // Two senders (a PACS of each site), one without a site; the first sends twice.
         for (batch, site) in [([0, 1], "north"), ([2, 3], "north"), ([4], nil), ([5], "south")] as [([Int], String?)] {
