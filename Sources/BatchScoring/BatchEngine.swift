@@ -53,7 +53,7 @@ public struct BatchEngine: Sendable {
 
         /// The threads each item gets (see ``threadsPerWorker``).
         public var resolvedThreadsPerWorker: Int {
-            max(1, threadsPerWorker ?? TensorThreads.processDefault / workers)
+            threadsPerWorker.map { max(1, $0) } ?? TensorThreads.share(among: workers)
         }
 
         /// Creates a configuration.

@@ -35,6 +35,10 @@ public enum TensorThreads {
         try await $budget.withValue(max(1, threads), operation: body, isolation: isolation)
     }
 
+    /// The process's threads shared out among `parts` concurrent users (batch workers, scoring slots): at least 1
+    /// each, so that N users on N threads run with one thread each and the cores are owned once.
+    public static func share(among parts: Int) -> Int { max(1, processDefault / max(1, parts)) }
+
     /// The process-wide default (what ``count`` is outside any ``withThreads(_:_:)``). Set it once at start-up.
     public static var processDefault: Int {
         get { current.load(ordering: .relaxed) }

@@ -62,7 +62,7 @@ public actor ScoringGate: BatchSlots {
 
     /// Tensor-core threads of one slot's work: the process's threads shared out among the slots (at least 1), so
     /// that the gate owns the cores once (2 slots on 2 cores: one thread each).
-    public nonisolated var threadsPerSlot: Int { max(1, TensorThreads.processDefault / slots) }
+    public nonisolated var threadsPerSlot: Int { TensorThreads.share(among: slots) }
 
     private func acquire() async throws {
         guard running < slots || waiting.count < queueLimit else { throw Full() }
