@@ -39,13 +39,6 @@ public struct ModelCardKeys: Sendable {
         has(key) ? try number(key) : fallback
     }
 
-    /// A required number in `range`.
-    public func number(_ key: String, in range: ClosedRange<Double>) throws(ModelCardKeyError) -> Double {
-        let v = try number(key)
-        guard range.contains(v) else { throw fail(key, "must be between \(range.lowerBound) and \(range.upperBound), got \(v)") }
-        return v
-    }
-
     /// A required number that must be > 0.
     public func positive(_ key: String) throws(ModelCardKeyError) -> Double {
         let v = try number(key)

@@ -1,3 +1,4 @@
+import CTSynth
 import DetectorKit
 import Explainer
 import Foundation
@@ -53,7 +54,7 @@ public struct ExplanationBenchmark: Sendable {
         var plan: [(Input, String?, Audience)] = []
         for input in inputs { for q in qs { for a in audiences { plan.append((input, q, a)) } } }
         if let shuffle {
-            var rng = SplitMix64(seed: shuffle)
+            var rng = CTSynth.SeededRandom(seed: shuffle)  // the project's SplitMix64 (CTSynth)
             plan.shuffle(using: &rng)
         }
         let started = Date()
@@ -224,19 +225,6 @@ public struct ExplanationBenchmark: Sendable {
             for (k, v) in reasons.sorted(by: { $0.value > $1.value }) { out.append("  \(k.padding(toLength: 36, withPad: " ", startingAt: 0)) \(v)") }
         }
         return out.joined(separator: "\n")
-    }
-}
-
-/// A small seeded generator (SplitMix64) for repeatable shuffles.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -11,14 +11,9 @@ public enum ModelTools {
     public static func loadInputs(_ specs: [String], model: ONNXModel) throws -> [String: Tensor] {
         var inputs: [String: Tensor] = [:]
         for spec in specs {
-            let name: String, path: String
-            if let eq = spec.firstIndex(of: "="), !spec[..<eq].contains("/") {
-                name = String(spec[..<eq]); path = String(spec[spec.index(after: eq)...])
-            } else {
-                guard model.inputs.count == 1 else {
-                    throw BenchError("the model has inputs \(model.inputs.map(\.name).joined(separator: ", ")); give each as NAME=file.npy")
-                }
-                name = model.inputs[0].name; path = spec
+            let (given, path) = split(spec)
+            guard let name = given ?? (model.inputs.count == 1 ? model.inputs[0].name : nil) else {
+                throw BenchError("the model has inputs \(model.inputs.map(\.name).joined(separator: ", ")); give each as NAME=file.npy")
             }
             guard model.inputs.contains(where: { $0.name == name }) else {
                 throw BenchError("the model has no input '\(name)' (its inputs: \(model.inputs.map(\.name).joined(separator: ", ")))")
@@ -29,11 +24,12 @@ public enum ModelTools {
     }
 
     /// The file of each `NAME=file.npy` (or bare path) spec.
-    public static func inputFiles(_ specs: [String]) -> [String] {
-        specs.map { spec in
-            if let eq = spec.firstIndex(of: "="), !spec[..<eq].contains("/") { return String(spec[spec.index(after: eq)...]) }
-            return spec
-        }
+    public static func inputFiles(_ specs: [String]) -> [String] { specs.map { split($0).path } }
+
+    /// `NAME=path` as (NAME, path); a bare path (no `=` before the first `/`) as (nil, path).
+    static func split(_ spec: String) -> (name: String?, path: String) {
+        guard let eq = spec.firstIndex(of: "="), !spec[..<eq].contains("/") else { return (nil, spec) }
+        return (String(spec[..<eq]), String(spec[spec.index(after: eq)...]))
     }
 
     /// Runs `model` on `inputs` and writes its first output to `output` and/or every output to `outputDir`.

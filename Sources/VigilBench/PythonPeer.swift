@@ -76,11 +76,11 @@ public struct PythonPeer: Sendable {
     }
 }
 
-/// A value of a peer's JSON result: a number, a string, a flag or a list of them (what the peer scripts print).
+/// A value of a peer's JSON result: a number, a string, or a list or object of them (what the peer scripts print;
+/// anything else is dropped).
 public enum JSONScalar: Sendable, Equatable {
     case number(Double)
     case string(String)
-    case bool(Bool)
     case list([JSONScalar])
     case object([String: JSONScalar])
 
@@ -88,7 +88,6 @@ public enum JSONScalar: Sendable, Equatable {
         switch any {
         case let n as Int: self = .number(Double(n))
         case let n as Double: self = .number(n)
-        case let b as Bool: self = .bool(b)
         case let s as String: self = .string(s)
         case let a as [Any]: self = .list(a.compactMap(JSONScalar.init))
         case let o as [String: Any]: self = .object(o.compactMapValues(JSONScalar.init))

@@ -15,6 +15,7 @@ import Testing
     @Test func valuesAreReadWithTheirDefaults() throws {
         #expect(try keys.number("rate") == 500)
         #expect(try keys.integer("rate", in: 50...10_000) == 500)
+        #expect(try keys.has("rate") && !keys.has("none") && !keys.has("missing"))
         #expect(try keys.number("missing", default: 3) == 3)
         #expect(try keys.number("none", default: 3) == 3)  // null counts as absent
         #expect(try keys.positive("half") == 0.5)
