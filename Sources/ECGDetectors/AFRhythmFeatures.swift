@@ -27,11 +27,22 @@ public enum AFRhythmFeatures {
     /// Features per window.
     public static let count = 8
 
+    /// The QRS detector's settings as ecg-af 0.2.0 was trained with them (Tools/ecg/real/af_rr.py): one lead weight
+    /// over the whole lead and no relearning of the levels after a lock-out, which the detector gained later. A
+    /// trained model's features stay as they were when it was trained; a retrained model can take the new settings.
+    public static let detectorConfiguration: QRSDetector.Configuration = {
+        var c = QRSDetector.Configuration()
+        c.leadWeightWindow = .infinity
+        c.relearnAfter = .infinity
+        return c
+    }()
+
     /// Beats (sample indices, ascending) of one band-passed lead at `sampleRate` Hz (≥ 100); empty when the lead
     /// carries no QRS energy or is shorter than 1 s.
     public static func beats(lead: [Double], sampleRate: Double) -> [Int] {
         let x = lead.map(Float.init)
-        guard x.count >= Int(sampleRate), let d = try? QRSDetector().detect(leads: [x], sampleRate: sampleRate) else { return [] }
+        guard x.count >= Int(sampleRate),
+              let d = try? QRSDetector(configuration: detectorConfiguration).detect(leads: [x], sampleRate: sampleRate) else { return [] }
         return d.rPeaks
     }
 

@@ -22,8 +22,20 @@ public struct QRSDetection: Sendable, Equatable {
 /// Unlike the single-lead original, the squared-derivative energy is computed per lead (so the sign
 /// of a lead does not matter: an inverted lead contributes like an upright one), each lead is scaled by
 /// its typical per-beat energy, and the leads are averaged with weights from how peaky their energy is
-/// (a lead of broadband noise or a flat lead gets weight 0). Band-pass filtering is zero-phase, so no
-/// group delay needs compensating.
+/// in each stretch of `leadWeightWindow` seconds (a lead of broadband noise or a flat lead gets weight 0;
+/// a lead that is clean for most of a long record but noisy for a minute is left out for that minute
+/// only). Band-pass filtering is zero-phase, so no group delay needs compensating.
+///
+/// Long records add a failure the 1985 rules do not handle: the signal level learns only from accepted
+/// beats, so after an artefact tens of times larger than a QRS it stays so high that neither the threshold
+/// nor the search-back threshold (half of it) is reached again, and every later beat is missed (on MIT-BIH
+/// 115 one movement artefact at 24 min cost the 390 beats that followed). As Hamilton's open-source
+/// detector (OSEA) does after 8 s without a beat, the levels are then learnt again: after `relearnAfter`
+/// seconds without a beat and with nothing found by search-back, the signal level becomes the median of
+/// the per-second maxima of the last `relearnSpan` seconds (one artefact second does not move a median),
+/// and the candidates since the last beat are examined again with the new levels, so the beats of the
+/// gap are not lost. The new level never goes below `relearnFloor` of the record's typical per-second
+/// maximum, so a real pause or asystole does not make baseline noise into beats.
 public struct QRSDetector: Sendable {
     /// Tunable parameters (times in seconds, frequencies in Hz).
     public struct Configuration: Sendable, Equatable {
@@ -39,6 +51,16 @@ public struct QRSDetector: Sendable {
         public var searchBackFactor = 1.66
         /// Initial learning period used to seed the signal and noise levels (s).
         public var learningPeriod = 2.0
+        /// Stretch over which each lead's weight is judged (s); records shorter than this (or `.infinity`) get one
+        /// weight per lead.
+        public var leadWeightWindow = 10.0
+        /// Time without a beat, search-back having found none, after which the levels are learnt again (s);
+        /// `.infinity` never relearns (the 1985 rules).
+        public var relearnAfter = 3.0
+        /// How far back the levels are learnt from when they are learnt again (s).
+        public var relearnSpan = 8.0
+        /// Lowest relearnt signal level, as a fraction of the record's median per-second maximum of the feature.
+        public var relearnFloor = 0.25
         /// Creates the default configuration.
         public init() {}
     }
@@ -124,8 +146,31 @@ public struct QRSDetector: Sendable {
             return true
         }
 
-        for i in candidates {
+        // Per-second maxima of the feature, for learning the levels again after a lock-out.
+        let second = max(1, Int(fs.rounded()))
+        let secondMaxima = stride(from: 0, to: n, by: second).map { mwi[$0..<min(n, $0 + second)].max()! }
+        let floorLevel = configuration.relearnFloor * median(secondMaxima)
+        // A non-finite or longer-than-the-record setting turns relearning off.
+        let relearnGap = configuration.relearnAfter * fs < Double(n) ? Int((configuration.relearnAfter * fs).rounded()) : Int.max
+        let relearnSpan = configuration.relearnSpan * fs < Double(n) ? Int((configuration.relearnSpan * fs).rounded()) : n
+        var relearntAfterBeat: Int? = nil   // the beat after which the levels were last learnt again (once per gap)
+
+        var k = 0
+        while k < candidates.count {
+            let i = candidates[k]
             while searchBack(before: i) {}
+            if let last = beats.last, i - last > relearnGap, relearntAfterBeat != last {
+                relearntAfterBeat = last
+                let from = max(last + refractory, i - relearnSpan)
+                let maxima = stride(from: from, to: i, by: second).map { mwi[$0..<min(i, $0 + second)].max()! }
+                spki = max(median(maxima), floorLevel)
+                npki = mwi[from..<i].reduce(0, +) / Double(max(1, i - from)) / 2
+                noiseSinceBeat.removeAll()
+                // Examine the gap's candidates again with the new levels.
+                k = candidates.firstIndex { $0 >= last + refractory } ?? k
+                continue
+            }
+            k += 1
             if let last = beats.last, i - last < refractory { continue }
             if mwi[i] > threshold1 && !isTWave(i) {
                 accept(i, searchBack: false)
@@ -152,10 +197,10 @@ public struct QRSDetector: Sendable {
     }
 }
 
-/// Per-lead QRS features combined across leads (shared by the two detectors).
+/// Per-lead QRS features combined across leads.
 struct QRSFeature {
     let sampleRate: Double
-    /// Per-lead weights (≥ 0).
+    /// Per-lead weights (≥ 0): the mean over the record of each lead's windowed weight.
     let weights: [Double]
     let totalWeight: Double
     /// Weighted mean of per-lead normalised squared derivatives of the band-passed leads.
@@ -164,8 +209,6 @@ struct QRSFeature {
     let combinedAmplitude: [Double]
     /// `combinedEnergy` after centred moving-window integration.
     let integrated: [Double]
-    /// Band-passed leads (Double), kept for the second detector.
-    let bandPassed: [[Double]]
 
     init(leads: [[Float]], sampleRate fs: Double, configuration c: QRSDetector.Configuration) throws {
         guard !leads.isEmpty else { throw ECGSignalError.invalidParameter("no leads") }
@@ -177,9 +220,14 @@ struct QRSFeature {
             throw ECGSignalError.invalidParameter("non-finite samples")
         }
         let bp = try IIRFilter.butterworthBandPass(order: 2, lowHz: c.bandLowHz, highHz: c.bandHighHz, sampleRate: fs)
-        let window = Int(fs) // 1 s windows for the per-beat scale
-        var weights: [Double] = []
-        var energies: [[Double]] = [], amplitudes: [[Double]] = [], filtered: [[Double]] = []
+        let second = Int(fs) // 1 s windows for the per-beat scale
+        let span = c.leadWeightWindow * fs < Double(n) ? max(second, Int((c.leadWeightWindow * fs).rounded())) : n
+        // Windows of `span` samples; a trailing part shorter than half a window joins the one before it.
+        var starts = Array(stride(from: 0, to: n, by: span))
+        if starts.count > 1, n - starts.last! < span / 2 { starts.removeLast() }
+        let ends = Array(starts.dropFirst()) + [n]
+        var windowWeights: [[Double]] = []   // [lead][window]
+        var energies: [[Double]] = [], amplitudes: [[Double]] = []
         for lead in leads {
             let y = try bp.filtfilt(lead.map(Double.init))
             var e = [Double](repeating: 0, count: n)
@@ -189,28 +237,40 @@ struct QRSFeature {
             }
             let a = y.map(abs)
             // Typical per-beat level: median over 1 s windows of the window maximum.
-            let eScale = median(windowMaxima(e, window))
-            let aScale = median(windowMaxima(a, window))
-            let background = median(e)
-            var w = 0.0
-            if eScale > 0 && aScale > 0 {
-                // Peakiness of the energy: beats stand ~100x or more above the median in a clean lead;
-                // band-limited noise gives about 10–30x. Weight grows with the log above 30x.
-                let peakiness = background > 0 ? eScale / background : 1e6
-                w = max(0, log10(peakiness / 30))
-            }
-            weights.append(w)
+            let eScale = median(windowMaxima(e, second))
+            let aScale = median(windowMaxima(a, second))
+            // Peakiness of the energy in each window: beats stand ~100x or more above the median in a clean
+            // lead; band-limited noise gives about 10-30x. The weight is the square of the log above 30x, so a
+            // clean lead outweighs a doubtful one clearly (on MIT-BIH, averaging in the noisier second lead
+            // at its plain log weight cost more false beats than it saved).
+            windowWeights.append(zip(starts, ends).map { s, end in
+                guard eScale > 0 && aScale > 0 else { return 0 }
+                let part = Array(e[s..<end])
+                let background = median(part)
+                let peakiness = background > 0 ? median(windowMaxima(part, second)) / background : 1e6
+                let w = max(0, log10(peakiness / 30))
+                return w * w
+            })
             energies.append(eScale > 0 ? e.map { $0 / eScale } : e)
             amplitudes.append(aScale > 0 ? a.map { $0 / aScale } : a)
-            filtered.append(y)
         }
+        let weights = windowWeights.map { $0.reduce(0, +) / Double($0.count) }
         let total = weights.reduce(0, +)
+        // Each sample's lead weights: linear between window centres, constant before the first and after the last.
+        let centres = zip(starts, ends).map { Double($0 + $1) / 2 }
         var ce = [Double](repeating: 0, count: n), ca = [Double](repeating: 0, count: n)
-        if total > 0 {
-            for (l, w) in weights.enumerated() where w > 0 {
-                let k = w / total
-                for i in 0..<n { ce[i] += k * energies[l][i]; ca[i] += k * amplitudes[l][i] }
+        var k = 0
+        for i in 0..<n {
+            while k + 1 < centres.count && Double(i) >= centres[k + 1] { k += 1 }
+            let t: Double = (k + 1 < centres.count && Double(i) > centres[k]) ? (Double(i) - centres[k]) / (centres[k + 1] - centres[k]) : 0
+            var sum = 0.0, se = 0.0, sa = 0.0
+            for l in leads.indices {
+                let ww = windowWeights[l]
+                let w = t > 0 ? ww[k] + t * (ww[k + 1] - ww[k]) : ww[k]
+                guard w > 0 else { continue }
+                sum += w; se += w * energies[l][i]; sa += w * amplitudes[l][i]
             }
+            if sum > 0 { ce[i] = se / sum; ca[i] = sa / sum }
         }
         // Centred moving-window integration.
         let width = max(1, Int((c.integrationWindow * fs).rounded()))
@@ -227,7 +287,6 @@ struct QRSFeature {
         self.combinedEnergy = ce
         self.combinedAmplitude = ca
         self.integrated = integrated
-        self.bandPassed = filtered
     }
 }
 
