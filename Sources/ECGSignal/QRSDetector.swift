@@ -240,10 +240,10 @@ struct QRSFeature {
             let eScale = median(windowMaxima(e, second))
             let aScale = median(windowMaxima(a, second))
             // Peakiness of the energy in each window: beats stand ~100x or more above the median in a clean
-            // lead; band-limited noise gives about 10-30x. The weight is the square of the log above 30x, so a
-            // clean lead outweighs a doubtful one clearly (on MIT-BIH, averaging in the noisier second lead
-            // at its plain log weight cost more false beats than it saved), times the square of the window's
-            // consistency: the median over its 1 s maxima of the energy divided by their 90th percentile. Beats
+            // lead; band-limited noise gives about 10-30x. The weight is the log above 30x times the square of
+            // the window's consistency: the median over its 1 s maxima of the energy divided by their 90th
+            // percentile. (Squaring the log as well cut MIT-BIH's false beats further but gave a false beat on
+            // a synthetic LBBB record, Tests/ECGSynthTests/RhythmPlanTests.) Beats
             // of one size give about 1; bursts of artefact, or a lead where ectopic beats dwarf the others (V1 in
             // ventricular bigeminy), give much less, and the lead whose beats are alike then leads.
             windowWeights.append(zip(starts, ends).map { s, end in
@@ -256,7 +256,7 @@ struct QRSFeature {
                 let w = max(0, log10(peakiness / 30))
                 let high = percentile(maxima.sorted(), 0.9)
                 let consistency = high > 0 ? typical / high : 0
-                return w * w * consistency * consistency
+                return w * consistency * consistency
             })
             energies.append(eScale > 0 ? e.map { $0 / eScale } : e)
             amplitudes.append(aScale > 0 ? a.map { $0 / aScale } : a)
