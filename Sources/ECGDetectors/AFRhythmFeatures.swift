@@ -28,12 +28,14 @@ public enum AFRhythmFeatures {
     public static let count = 8
 
     /// The QRS detector's settings as ecg-af 0.2.0 was trained with them (Tools/ecg/real/af_rr.py): one lead weight
-    /// over the whole lead and no relearning of the levels after a lock-out, which the detector gained later. A
-    /// trained model's features stay as they were when it was trained; a retrained model can take the new settings.
+    /// over the whole lead, no relearning of the levels after a lock-out and no clipping of the energy, which the
+    /// detector gained later. A trained model's features stay as they were when it was trained; a retrained model
+    /// can take the new settings.
     public static let detectorConfiguration: QRSDetector.Configuration = {
         var c = QRSDetector.Configuration()
         c.leadWeightWindow = .infinity
         c.relearnAfter = .infinity
+        c.energyClip = .infinity
         return c
     }()
 

@@ -61,6 +61,10 @@ public struct QRSDetector: Sendable {
         public var relearnSpan = 8.0
         /// Lowest relearnt signal level, as a fraction of the record's median per-second maximum of the feature.
         public var relearnFloor = 0.25
+        /// Each lead's normalised energy is clipped at this many times its typical per-beat level before the leads
+        /// are combined (`.infinity`: not clipped), so an artefact spike in one lead cannot outweigh the others and
+        /// a few huge ectopic beats do not raise the signal level above the ordinary beats.
+        public var energyClip = 5.0
         /// Creates the default configuration.
         public init() {}
     }
@@ -258,7 +262,7 @@ struct QRSFeature {
                 let consistency = high > 0 ? typical / high : 0
                 return w * consistency * consistency
             })
-            energies.append(eScale > 0 ? e.map { $0 / eScale } : e)
+            energies.append(eScale > 0 ? e.map { min($0 / eScale, c.energyClip) } : e)
             amplitudes.append(aScale > 0 ? a.map { $0 / aScale } : a)
         }
         let weights = windowWeights.map { $0.reduce(0, +) / Double($0.count) }
