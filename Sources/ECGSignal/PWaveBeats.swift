@@ -24,8 +24,13 @@ public struct DetectedPWave: Sendable, Equatable {
 ///    correlation, when at least `minimumCorrelation`, places that beat's P wave (it must end before QRS onset).
 /// 3. Non-conducted P waves: between the previous beat's T end (median T end) and the conducted P wave,
 ///    every position where the correlation with the template has a local maximum of at least
-///    `nonConductedCorrelation` and the least-squares gain of the template is 0.5–2 is another P wave
+///    `nonConductedCorrelation` and the least-squares gain of the template is 0.5–2 is a candidate
 ///    (at least `minimumSeparationMs` from its neighbours). Hidden inside a T wave, a P wave is not found.
+///    Candidates are kept only where they form an atrial rhythm of their own: in at least
+///    `minimumNonConductedBeats` beats of the window, at intervals before the next P wave that agree within
+///    `nonConductedSpread` of their median (2:1 or 3:2 block, a run of blocked beats). A lone bump in a long
+///    T–P segment of sinus rhythm (a U wave, noise) is not a P wave. When that atrial cycle is shorter than
+///    `minimumAtrialCycleMs` (over 240/min) the window is atrial flutter and gets no P waves at all.
 ///
 /// Limits: the median P wave of a window is the only template, so an ectopic atrial beat with another P
 /// shape is missed; a P wave that changes its PR by more than `lagMs` within a window is missed.
@@ -42,6 +47,14 @@ public enum PWaveBeats {
         public var nonConductedCorrelation = 0.8
         /// Smallest distance (ms) between two P waves.
         public var minimumSeparationMs = 200.0
+        /// Fewest beats of a window that must show a non-conducted P wave for any of them to be kept.
+        public var minimumNonConductedBeats = 3
+        /// Largest relative distance of a non-conducted P wave's interval to the next P wave from the window's
+        /// median of those intervals (0.2 = ±20 %).
+        public var nonConductedSpread = 0.2
+        /// Shortest atrial cycle (ms) of P waves; a window whose non-conducted waves recur faster (over 240/min)
+        /// is taken for atrial flutter and gets no P waves.
+        public var minimumAtrialCycleMs = 250.0
         /// Creates the defaults.
         public init() {}
     }
@@ -104,6 +117,10 @@ public enum PWaveBeats {
                 guard bb > 0 else { return nil }
                 return (ab / (tNorm * bb).squareRoot(), ab / tNorm)
             }
+            // Non-conducted candidates of this window with the peak of the P wave that follows each (the next
+            // candidate of the same beat, or the beat's conducted or expected P wave).
+            var blocked: [(p: DetectedPWave, nextPeak: Int, beat: Int)] = []
+            var conducted: [DetectedPWave] = []
             for j in idx {
                 let b = beats[j]
                 let qrsOn = b - fid + iv.qrsOnset
@@ -115,7 +132,7 @@ public enum PWaveBeats {
                 var conductedStart: Int? = nil
                 if let best, best.r >= o.minimumCorrelation {
                     conductedStart = best.s
-                    out.append(DetectedPWave(peak: best.s + pk - on, onset: best.s, offset: best.s + len, correlation: best.r, conducted: true))
+                    conducted.append(DetectedPWave(peak: best.s + pk - on, onset: best.s, offset: best.s + len, correlation: best.r, conducted: true))
                 }
                 // Non-conducted P waves between the previous beat's T end and this beat's P wave.
                 guard j > 0 else { continue }
@@ -136,8 +153,21 @@ public enum PWaveBeats {
                     }
                     extra.append(DetectedPWave(peak: peak, onset: v.s, offset: v.s + len, correlation: v.r, conducted: false))
                 }
-                out.append(contentsOf: extra)
+                let following = (conductedStart ?? expected) + pk - on
+                for (k, e) in extra.enumerated() {
+                    blocked.append((e, k + 1 < extra.count ? extra[k + 1].peak : following, j))
+                }
             }
+            // Keep the non-conducted P waves only when they recur at a steady atrial interval.
+            let intervals = blocked.map { Double($0.nextPeak - $0.p.peak) }
+            let mid = median(intervals)
+            if Set(blocked.map(\.beat)).count >= o.minimumNonConductedBeats, mid > 0 {
+                // An atrial cycle shorter than `minimumAtrialCycleMs` is flutter: its waves are not P waves, and
+                // neither are the "conducted" ones the window's median beat found among them.
+                if mid / ms < o.minimumAtrialCycleMs { continue }
+                out.append(contentsOf: blocked.filter { abs(Double($0.nextPeak - $0.p.peak) - mid) <= o.nonConductedSpread * mid }.map(\.p))
+            }
+            out.append(contentsOf: conducted)
         }
         return out.sorted { $0.peak < $1.peak }
     }

@@ -42,6 +42,7 @@ struct SyntheticECG {
         var pvcProbability = 0.0  // chance that a beat is a premature ventricular beat (wide, no P, own axis)
         var motionArtifacts = 0   // electrode-motion-like transients on all leads (1–2 mV, ~0.1–0.3 s)
         var pWaves = true         // false: no P waves (e.g. with `irregular` for an AF-like record)
+        var pWavesPerBeat = 1     // > 1: atrial waves at RR / pWavesPerBeat steps after each P (2: 2:1 AV block)
         var fibrillationMv = 0.0  // amplitude of AF-like f waves (4–9 Hz sum of drifting sinusoids), mV
         var pacingSpikeMv = 0.0   // > 0: a one-sample pacing spike of this height 60 ms before every beat
         var seed: UInt64 = 1
@@ -99,6 +100,16 @@ struct SyntheticECG {
                 let lo = max(0, Int(start * fs)), hi = min(n - 1, Int((start + 8 * tau) * fs))
                 if lo > hi { continue }
                 for s in lo...hi { let u = (Double(s) / fs - start) / tau; x[s] += artefactGain * 1.5 * u * exp(1 - u) }
+            }
+            for (k, bt) in times.enumerated() where !ventricular[k] && o.pWaves && o.pWavesPerBeat > 1 && k + 1 < times.count {
+                // Non-conducted atrial waves between this beat's P wave and the next one's, like the P wave.
+                let step = (times[k + 1] - bt) / Double(o.pWavesPerBeat)
+                for m in 1..<o.pWavesPerBeat {
+                    let centre = bt + waves[0].0 + Double(m) * step, width = waves[0].2
+                    let lo = max(0, Int((centre - 5 * width) * fs)), hi = min(n - 1, Int((centre + 5 * width) * fs))
+                    if lo > hi { continue }
+                    for s in lo...hi { let z = (Double(s) / fs - centre) / width; x[s] += sign * pGain * waves[0].1 * exp(-0.5 * z * z) }
+                }
             }
             for (k, bt) in times.enumerated() where !ventricular[k] {
                 let rr = k + 1 < times.count ? times[k + 1] - bt : o.meanRR
