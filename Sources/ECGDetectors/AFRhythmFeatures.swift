@@ -36,6 +36,7 @@ public enum AFRhythmFeatures {
         c.leadWeightWindow = .infinity
         c.relearnAfter = .infinity
         c.energyClip = .infinity
+        c.dominantLeadVeto = 0
         return c
     }()
 

@@ -65,6 +65,12 @@ public struct QRSDetector: Sendable {
         /// are combined (`.infinity`: not clipped), so an artefact spike in one lead cannot outweigh the others and
         /// a few huge ectopic beats do not raise the signal level above the ordinary beats.
         public var energyClip = 5.0
+        /// A candidate is taken for noise, not a beat, when one lead outweighs every other by `dominantLeadRatio`
+        /// or more at that point and its own normalised energy within ±75 ms stays below `dominantLeadVeto` of its
+        /// typical beat level: the clean lead shows no QRS where a noisier one has a spike (0 turns this off).
+        public var dominantLeadVeto = 0.1
+        /// See `dominantLeadVeto`.
+        public var dominantLeadRatio = 2.0
         /// Creates the default configuration.
         public init() {}
     }
@@ -134,6 +140,15 @@ public struct QRSDetector: Sendable {
             spki = searchBack ? 0.25 * mwi[i] + 0.75 * spki : 0.125 * mwi[i] + 0.875 * spki
             noiseSinceBeat.removeAll()
         }
+        func isNoiseInTheDominantLead(_ i: Int) -> Bool {
+            guard configuration.dominantLeadVeto > 0, f.leadEnergies.count > 1 else { return false }
+            let w = f.leadWeights(at: i)
+            guard let best = w.indices.max(by: { w[$0] < w[$1] }) else { return false }
+            let others = w.indices.filter { $0 != best }.map { w[$0] }.max() ?? 0
+            guard w[best] > 0, w[best] >= configuration.dominantLeadRatio * others else { return false }
+            let lo = max(0, i - half), hi = min(n - 1, i + half)
+            return (f.leadEnergies[best][lo...hi].max() ?? 0) < configuration.dominantLeadVeto
+        }
         func averageRR() -> Double? {
             guard !rr.isEmpty else { return nil }
             let recent = rr.suffix(8)
@@ -176,7 +191,7 @@ public struct QRSDetector: Sendable {
             }
             k += 1
             if let last = beats.last, i - last < refractory { continue }
-            if mwi[i] > threshold1 && !isTWave(i) {
+            if mwi[i] > threshold1 && !isTWave(i) && !isNoiseInTheDominantLead(i) {
                 accept(i, searchBack: false)
             } else {
                 npki = 0.125 * mwi[i] + 0.875 * npki
@@ -213,6 +228,21 @@ struct QRSFeature {
     let combinedAmplitude: [Double]
     /// `combinedEnergy` after centred moving-window integration.
     let integrated: [Double]
+    /// Each lead's normalised (clipped) energy, and its weight per window with the windows' centre samples.
+    let leadEnergies: [[Double]]
+    let windowWeights: [[Double]]
+    let windowCentres: [Double]
+
+    /// Each lead's weight at sample `i`: linear between window centres, constant before the first and after the last.
+    func leadWeights(at i: Int) -> [Double] {
+        let x = Double(i)
+        guard windowCentres.count > 1, x > windowCentres[0] else { return windowWeights.map { $0[0] } }
+        guard let k = windowCentres.lastIndex(where: { $0 <= x }), k + 1 < windowCentres.count else {
+            return windowWeights.map { $0[$0.count - 1] }
+        }
+        let t = (x - windowCentres[k]) / (windowCentres[k + 1] - windowCentres[k])
+        return windowWeights.map { $0[k] + t * ($0[k + 1] - $0[k]) }
+    }
 
     init(leads: [[Float]], sampleRate fs: Double, configuration c: QRSDetector.Configuration) throws {
         guard !leads.isEmpty else { throw ECGSignalError.invalidParameter("no leads") }
@@ -298,6 +328,9 @@ struct QRSFeature {
         self.combinedEnergy = ce
         self.combinedAmplitude = ca
         self.integrated = integrated
+        self.leadEnergies = energies
+        self.windowWeights = windowWeights
+        self.windowCentres = centres
     }
 }
 
