@@ -233,15 +233,30 @@ struct QRSFeature {
     let windowWeights: [[Double]]
     let windowCentres: [Double]
 
-    /// Each lead's weight at sample `i`: linear between window centres, constant before the first and after the last.
+    /// Each lead's weight at sample `i` (see `position`).
     func leadWeights(at i: Int) -> [Double] {
+        let (k, t) = Self.position(of: i, centres: windowCentres)
+        return windowWeights.map { Self.weight($0, k, t) }
+    }
+
+    /// Where sample `i` lies among the window centres: the window `k` at or before it and the fraction `t` (0..<1)
+    /// of the way to the next centre; `t` is 0 before the first centre and from the last one on (weights are
+    /// constant there).
+    static func position(of i: Int, centres: [Double]) -> (k: Int, t: Double) {
         let x = Double(i)
-        guard windowCentres.count > 1, x > windowCentres[0] else { return windowWeights.map { $0[0] } }
-        guard let k = windowCentres.lastIndex(where: { $0 <= x }), k + 1 < windowCentres.count else {
-            return windowWeights.map { $0[$0.count - 1] }
+        guard centres.count > 1, x > centres[0] else { return (0, 0) }
+        var lo = 0, hi = centres.count - 1   // the last centre <= x, by bisection
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if centres[mid] <= x { lo = mid } else { hi = mid - 1 }
         }
-        let t = (x - windowCentres[k]) / (windowCentres[k + 1] - windowCentres[k])
-        return windowWeights.map { $0[k] + t * ($0[k + 1] - $0[k]) }
+        guard lo + 1 < centres.count else { return (lo, 0) }
+        return (lo, (x - centres[lo]) / (centres[lo + 1] - centres[lo]))
+    }
+
+    /// A lead's weight at window position (`k`, `t`): linear between window centres.
+    static func weight(_ perWindow: [Double], _ k: Int, _ t: Double) -> Double {
+        t > 0 ? perWindow[k] + t * (perWindow[k + 1] - perWindow[k]) : perWindow[k]
     }
 
     init(leads: [[Float]], sampleRate fs: Double, configuration c: QRSDetector.Configuration) throws {
@@ -300,14 +315,11 @@ struct QRSFeature {
         // Each sample's lead weights: linear between window centres, constant before the first and after the last.
         let centres = zip(starts, ends).map { Double($0 + $1) / 2 }
         var ce = [Double](repeating: 0, count: n), ca = [Double](repeating: 0, count: n)
-        var k = 0
         for i in 0..<n {
-            while k + 1 < centres.count && Double(i) >= centres[k + 1] { k += 1 }
-            let t: Double = (k + 1 < centres.count && Double(i) > centres[k]) ? (Double(i) - centres[k]) / (centres[k + 1] - centres[k]) : 0
+            let (k, t) = Self.position(of: i, centres: centres)
             var sum = 0.0, se = 0.0, sa = 0.0
             for l in leads.indices {
-                let ww = windowWeights[l]
-                let w = t > 0 ? ww[k] + t * (ww[k + 1] - ww[k]) : ww[k]
+                let w = Self.weight(windowWeights[l], k, t)
                 guard w > 0 else { continue }
                 sum += w; se += w * energies[l][i]; sa += w * amplitudes[l][i]
             }
