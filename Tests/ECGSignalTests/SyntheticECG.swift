@@ -48,6 +48,13 @@ struct SyntheticECG {
         var seed: UInt64 = 1
     }
 
+    /// Adds `amplitude` × a Gaussian of SD `width` (s) centred at `centre` (s) to `x`, over ±5 SD.
+    static func addGaussian(_ x: inout [Double], centre: Double, amplitude: Double, width: Double, sampleRate fs: Double) {
+        let lo = max(0, Int((centre - 5 * width) * fs)), hi = min(x.count - 1, Int((centre + 5 * width) * fs))
+        guard lo <= hi else { return }
+        for s in lo...hi { let z = (Double(s) / fs - centre) / width; x[s] += amplitude * exp(-0.5 * z * z) }
+    }
+
     init(_ o: Options) {
         var rng = SplitMix64(seed: o.seed)
         let fs = o.sampleRate
@@ -90,9 +97,7 @@ struct SyntheticECG {
             for (k, bt) in times.enumerated() where ventricular[k] {
                 // Wide ventricular complex (SD 35 ms) with a discordant T wave.
                 for (centre, amp, width) in [(bt, pvcGain, 0.035), (bt + 0.32, -0.4 * pvcGain, 0.07)] {
-                    let lo = max(0, Int((centre - 5 * width) * fs)), hi = min(n - 1, Int((centre + 5 * width) * fs))
-                    if lo > hi { continue }
-                    for s in lo...hi { let z = (Double(s) / fs - centre) / width; x[s] += sign * amp * exp(-0.5 * z * z) }
+                    Self.addGaussian(&x, centre: centre, amplitude: sign * amp, width: width, sampleRate: fs)
                 }
             }
             for (start, tau) in artefacts {
@@ -105,10 +110,8 @@ struct SyntheticECG {
                 // Non-conducted atrial waves between this beat's P wave and the next one's, like the P wave.
                 let step = (times[k + 1] - bt) / Double(o.pWavesPerBeat)
                 for m in 1..<o.pWavesPerBeat {
-                    let centre = bt + waves[0].0 + Double(m) * step, width = waves[0].2
-                    let lo = max(0, Int((centre - 5 * width) * fs)), hi = min(n - 1, Int((centre + 5 * width) * fs))
-                    if lo > hi { continue }
-                    for s in lo...hi { let z = (Double(s) / fs - centre) / width; x[s] += sign * pGain * waves[0].1 * exp(-0.5 * z * z) }
+                    Self.addGaussian(&x, centre: bt + waves[0].0 + Double(m) * step, amplitude: sign * pGain * waves[0].1,
+                                     width: waves[0].2, sampleRate: fs)
                 }
             }
             for (k, bt) in times.enumerated() where !ventricular[k] {
@@ -116,12 +119,7 @@ struct SyntheticECG {
                 for (i, w) in waves.enumerated() where i != 0 || o.pWaves {
                     let gain = i == 0 ? pGain : (i == 4 ? tGain : qrsGain)
                     let centre = bt + (i == 4 ? w.0 * (rr / 0.8).squareRoot() : w.0)
-                    let lo = max(0, Int((centre - 5 * w.2) * fs)), hi = min(n - 1, Int((centre + 5 * w.2) * fs))
-                    if lo > hi { continue }
-                    for s in lo...hi {
-                        let z = (Double(s) / fs - centre) / w.2
-                        x[s] += sign * gain * w.1 * exp(-0.5 * z * z)
-                    }
+                    Self.addGaussian(&x, centre: centre, amplitude: sign * gain * w.1, width: w.2, sampleRate: fs)
                 }
             }
             for s in 0..<n {
