@@ -312,3 +312,14 @@ package.targets.first { $0.name == "vigil" }?.dependencies = [
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "Logging", package: "swift-log"),
 ]
+
+// MARK: Issue 12 hygiene: one home for seeded random numbers (SplitMix64; xoshiro256** for the synthetic ECGs), used by
+// the synthetic generators, the benchmarks' synthetic tensors and every test that needs reproducible randomness.
+package.targets.append(contentsOf: [
+    .target(name: "Randomness"),
+    .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+])
+for name in ["ECGSynth", "CTSynth", "VigilBench", "DICOMTests", "ONNXEngineTests", "VigilServiceTests", "ECGFormatsTests",
+             "ECGSignalTests", "ECGDetectorsTests", "TensorCoreTests", "ImagingFormatsTests"] {
+    package.targets.first { $0.name == name }?.dependencies.append("Randomness")
+}

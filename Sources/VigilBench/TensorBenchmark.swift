@@ -1,5 +1,6 @@
 import Foundation
 import ONNXEngine
+import Randomness
 import TensorCore
 
 /// `vigil bench tensor` and `vigil model bench`: the GEMM ceiling, model throughput and achieved GFLOP/s,
@@ -37,13 +38,12 @@ public enum TensorBenchmark {
     /// filled with a deterministic pseudo-random signal.
     public static func syntheticInputs(for model: ONNXModel, batch: Int) -> [String: Tensor] {
         var inputs: [String: Tensor] = [:]
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var rng = SplitMix64(seed: 1)
         for info in model.inputs {
             let shape = (info.shape ?? []).enumerated().map { i, d in d ?? (i == 0 ? batch : 1) }
             var t = Tensor(shape: shape)
             for i in 0..<t.count {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                t.storage[i] = Float(Int64(bitPattern: state >> 11) % 2000) / 1000 - 1
+                t.storage[i] = Float(rng.next() % 2000) / 1000 - 1
             }
             inputs[info.name] = t
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Testing
 @testable import DICOM
 
@@ -108,7 +109,7 @@ import Testing
 
     /// Seeded random mutations of real and synthetic files: every outcome is a parse or a DICOMError.
     @Test func randomMutationsNeverCrash() throws {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let seeds = [try Fixture.bytes(Fixture.url("implicit_latin1_undefined_sequences.dcm")),
                      try Fixture.bytes(Fixture.url("explicit_utf8.dcm")),
                      try Fixture.bytes(Fixture.sample("CT_small.dcm"))]
@@ -133,14 +134,3 @@ import Testing
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -2,6 +2,7 @@ import DetectorKit
 import ECGFormats
 import Foundation
 import ONNXEngine
+import Randomness
 import TensorCore
 import Testing
 
@@ -153,7 +154,7 @@ struct CNNECGDetectorTests {
 
     @Test("flat-line and noise-only records abstain as unreadable, with the reason", arguments: ["flat", "noise"])
     func unreadableAbstains(kind: String) async throws {
-        var rng = TestRNG(state: 7)
+        var rng = SplitMix64(seed: 7)
         let record = try CNNFixtures.mapped(try CNNFixtures.record()) { _, x in
             kind == "flat" ? [Float](repeating: 0.02, count: x.count) : x.map { _ in Float(0.5 * rng.gaussian()) }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Testing
 @testable import ECGFormats
 
@@ -64,7 +65,7 @@ struct PhilipsReference: Decodable {
         let data = try Data(contentsOf: Self.dir.appendingPathComponent(file))
         var variants: [Data] = []
         for k in 1...40 { variants.append(data.prefix(data.count * k / 41)) }
-        var rng = SplitMix(seed: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         for _ in 0..<120 {
             var d = data
             let i = Int(rng.next() % UInt64(d.count))
@@ -132,14 +133,3 @@ struct PhilipsReference: Decodable {
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Testing
 @testable import ECGFormats
 
@@ -7,10 +8,6 @@ import Testing
 // ECGFormatError, never crash; the run finishing is the no-hang check.
 
 @Suite struct RealQuirkCorruptionTests {
-    /// Deterministic bit positions (SplitMix64), so a failure can be reproduced.
-    struct Mix { var s: UInt64; mutating func next() -> UInt64 { s &+= 0x9E37_79B9_7F4A_7C15; var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB; return z ^ (z >> 31) } }
-
     func attempt(_ name: String, header: Data, data: Data, dataName: String, dir: URL) -> Bool {
         let h = dir.appendingPathComponent("\(name).hea")
         try? header.write(to: h)
@@ -35,7 +32,7 @@ import Testing
         for k in 0..<40 { run(header, data.prefix(data.count * k / 40)) }
         run(header, data + Data([0])); run(header, data.dropLast())
         // 60 single-bit flips in the header, 60 in the signal file, 20 multi-byte garbage runs in the header.
-        var mix = Mix(s: UInt64(record.count))
+        var mix = SplitMix64(seed: UInt64(record.count))  // deterministic bit positions, so a failure can be reproduced
         for _ in 0..<60 { var h = header; let i = Int(mix.next() % UInt64(h.count)); h[i] ^= 1 << UInt8(mix.next() % 8); run(h, data) }
         for _ in 0..<60 { var d = data; let i = Int(mix.next() % UInt64(d.count)); d[i] ^= 1 << UInt8(mix.next() % 8); run(header, d) }
         for _ in 0..<20 {

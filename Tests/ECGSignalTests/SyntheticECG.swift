@@ -1,22 +1,5 @@
 import Foundation
-
-/// Deterministic pseudo-random numbers (SplitMix64) with Gaussian draws (Box–Muller).
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func gaussian() -> Double {
-        let u1 = max(uniform(), 1e-300), u2 = uniform()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-    }
-}
+import Randomness
 
 /// A synthetic multi-lead ECG from a Gaussian-sum model of P, Q, R, S and T waves, with known beat times.
 struct SyntheticECG {
@@ -62,12 +45,12 @@ struct SyntheticECG {
         // Beat times.
         var times: [Double] = []
         var ventricular: [Bool] = []
-        var t = 0.3 + 0.4 * rng.uniform()
+        var t = 0.3 + 0.4 * rng.unit()
         var pause = 0.0
         while t < o.seconds - 0.1 {
             times.append(t)
-            let rr = o.irregular ? o.meanRR * (0.5 + rng.uniform()) : o.meanRR + o.rrJitter * rng.gaussian()
-            let nextIsPVC = rng.uniform() < o.pvcProbability && ventricular.last != true
+            let rr = o.irregular ? o.meanRR * (0.5 + rng.unit()) : o.meanRR + o.rrJitter * rng.gaussian()
+            let nextIsPVC = rng.unit() < o.pvcProbability && ventricular.last != true
             ventricular.append(false)
             if pause > 0 { t += pause; pause = 0; continue }
             if nextIsPVC && times.count > 1 {
@@ -80,19 +63,19 @@ struct SyntheticECG {
             }
             t += max(0.3, rr)
         }
-        let artefacts = (0..<o.motionArtifacts).map { _ in (o.seconds * rng.uniform(), 0.1 + 0.2 * rng.uniform()) }
+        let artefacts = (0..<o.motionArtifacts).map { _ in (o.seconds * rng.unit(), 0.1 + 0.2 * rng.unit()) }
         // Wave templates: (offset s, amplitude mV, width s); T delay scales with sqrt(RR).
         let waves: [(Double, Double, Double)] = [(-0.20, 0.15, 0.025), (-0.03, -0.12, 0.010), (0.0, 1.0, 0.011),
                                                  (0.03, -0.3, 0.010), (0.30, 0.35, 0.055)]
         var leads: [[Float]] = []
         for l in 0..<o.leadCount {
             // Each lead sees the waves with its own gains (a crude projection of one heart vector).
-            let qrsGain = 0.4 + 1.2 * rng.uniform()
-            let pGain = 0.5 + rng.uniform(), tGain = 0.3 + rng.uniform()
+            let qrsGain = 0.4 + 1.2 * rng.unit()
+            let pGain = 0.5 + rng.unit(), tGain = 0.3 + rng.unit()
             let sign: Double = (l == o.invertedLead) ? -1 : 1
-            let wanderPhase = 2 * Double.pi * rng.uniform(), wanderHz = 0.15 + 0.3 * rng.uniform()
-            let pvcGain = (rng.uniform() < 0.5 ? -1.0 : 1.0) * (0.8 + 1.2 * rng.uniform())
-            let artefactGain = 0.5 + rng.uniform()
+            let wanderPhase = 2 * Double.pi * rng.unit(), wanderHz = 0.15 + 0.3 * rng.unit()
+            let pvcGain = (rng.unit() < 0.5 ? -1.0 : 1.0) * (0.8 + 1.2 * rng.unit())
+            let artefactGain = 0.5 + rng.unit()
             var x = [Double](repeating: 0, count: n)
             for (k, bt) in times.enumerated() where ventricular[k] {
                 // Wide ventricular complex (SD 35 ms) with a discordant T wave.
@@ -129,8 +112,8 @@ struct SyntheticECG {
                 x[s] += o.whiteNoiseSD * rng.gaussian()
             }
             if o.fibrillationMv > 0 {
-                let fGain = 0.3 + rng.uniform()
-                let comps = (0..<4).map { _ in (4 + 5 * rng.uniform(), 2 * Double.pi * rng.uniform()) }
+                let fGain = 0.3 + rng.unit()
+                let comps = (0..<4).map { _ in (4 + 5 * rng.unit(), 2 * Double.pi * rng.unit()) }
                 for s in 0..<n {
                     let ts = Double(s) / fs
                     var f = 0.0
@@ -139,7 +122,7 @@ struct SyntheticECG {
                 }
             }
             if o.pacingSpikeMv > 0 {
-                let spikeGain = (rng.uniform() < 0.5 ? -1.0 : 1.0) * (0.5 + rng.uniform())
+                let spikeGain = (rng.unit() < 0.5 ? -1.0 : 1.0) * (0.5 + rng.unit())
                 for bt in times {
                     let s = Int(((bt - 0.06) * fs).rounded())
                     if s >= 0 && s < n { x[s] += o.pacingSpikeMv * spikeGain }

@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Testing
 @testable import DICOM
 @testable import ImagingFormats
@@ -16,8 +17,8 @@ import Testing
             catch is DICOMError {} catch is ImagingError {} catch { Issue.record("unexpected error type: \(error)") }
         }
         for k in 0..<80 { run(Array(bytes.prefix(bytes.count * k / 80))) }
-        var s: UInt64 = 13
-        func next() -> UInt64 { s = s &* 6364136223846793005 &+ 1442695040888963407; return s >> 11 }
+        var rng = SplitMix64(seed: 13)
+        func next() -> UInt64 { rng.next() >> 11 }
         for _ in 0..<80 { var b = bytes; let i = Int(next() % UInt64(b.count)); b[i] ^= 1 << UInt8(next() % 8); run(b) }
         #expect(variants == 160)
         #expect(decoded >= 1)

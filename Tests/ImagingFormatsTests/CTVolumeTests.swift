@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Testing
 @testable import DICOM
 @testable import ImagingFormats
@@ -155,11 +156,11 @@ import Testing
         for cut in stride(from: 0, to: good.count, by: 7) {
             #expect(throws: DICOMError.self) { try JPEGLosslessDecoder.decode(good[0..<cut], file: "j.dcm", maxSamples: 99) }
         }
-        var state: UInt64 = 12345  // seeded LCG: reproducible corruptions
+        var rng = SplitMix64(seed: 12345)  // reproducible corruptions
         var decoded = 0, refused = 0
         for _ in 0..<300 {
             var b = good
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let state = rng.next()
             let at = Int((state >> 33) % UInt64(b.count))
             b[at] = UInt8(truncatingIfNeeded: state >> 17)
             do {

@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Testing
 @testable import ImagingFormats
 
@@ -191,8 +192,8 @@ import Testing
             .filter { $0.hasSuffix(".nii") || $0.hasSuffix(".nii.gz") }.sorted()
         #expect(names.count == 11)
         var variants = 0, read = 0, refused = 0
-        var seed: UInt64 = 2026
-        func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 11 }
+        var rng = SplitMix64(seed: 2026)
+        func next() -> UInt64 { rng.next() >> 11 }
         for name in names {
             let bytes = try Self.header(name)
             func run(_ b: [UInt8]) {

@@ -1,4 +1,5 @@
 import Foundation
+import Randomness
 import Testing
 @testable import TensorCore
 
@@ -235,17 +236,10 @@ func expectClose(_ actual: Tensor, _ expected: Tensor, absTol: Float = Tolerance
 
 /// A deterministic pseudo-random tensor (SplitMix64-driven, values in [-2, 2)) for tests that build their own inputs.
 func seededTensor(_ shape: [Int], seed: UInt64) -> Tensor {
-    var state = seed &+ 0x9E37_79B9_7F4A_7C15
+    var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
     let n = Tensor.elementCount(shape)
     var values = [Float](repeating: 0, count: n)
-    for i in 0..<n {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        values[i] = Float(z >> 40) / Float(1 << 24) * 4 - 2
-    }
+    for i in 0..<n { values[i] = Float(rng.next() >> 40) / Float(1 << 24) * 4 - 2 }
     return Tensor(shape: shape, storage: values)
 }
 

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Randomness
 import Testing
 @testable import VigilService
 
@@ -290,7 +291,7 @@ import Testing
             ("multipart/form-data; boundary=x", Data("--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nnofilename\r\n--x--\r\n".utf8)),
             ("multipart/form-data; boundary=x", Data("--x\r\nContent-Disposition: form-data; name=\"f\"; filename=\"../../etc/passwd.hea\"\r\n\r\n".utf8) + hea + Data("\r\n--x--\r\n".utf8)),
         ]
-        var generator = SeededGenerator(seed: 21)
+        var generator = SplitMix64(seed: 21)
         for type in ["application/dicom", "application/xml", "text/csv"] {
             for n in [1, 7, 128, 4096] {
                 bodies.append((type, Data((0..<n).map { _ in UInt8.random(in: 0...255, using: &generator) })))
@@ -548,15 +549,3 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64) for the random bodies.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
