@@ -303,16 +303,6 @@ package.targets.first { $0.name == "VigilDoctorTests" }?.dependencies.append("De
 package.targets.first { $0.name == "VigilService" }?.dependencies.append(contentsOf: ["DICOMSR", "HL7v2"])
 package.targets.first { $0.name == "VigilServiceTests" }?.dependencies.append(contentsOf: ["DICOMSR", "HL7v2", "FHIRExport", "ImagingFormats"])
 
-// MARK: The CLI is a thin shell: it depends on exactly the modules it imports (Tests/VigilCLITests/CLIImportTests
-// checks that list against Sources/vigil).
-package.targets.first { $0.name == "vigil" }?.dependencies = [
-    "DetectorKit", "DetectorCatalog", "FindingsStore", "PostgresStore", "BatchScoring", "ScaleOut",
-    "ECGFormats", "ECGScoring", "ECGPlot", "ECGSynth", "CTScoring", "CTSynth",
-    "StandardExports", "Explainer", "ExplainerStore", "VigilService", "VigilBench", "VigilDoctor", "TensorCore",
-    .product(name: "ArgumentParser", package: "swift-argument-parser"),
-    .product(name: "Logging", package: "swift-log"),
-]
-
 // MARK: Issue 12 hygiene: one home for seeded random numbers (SplitMix64; xoshiro256** for the synthetic ECGs), used by
 // the synthetic generators, the benchmarks' synthetic tensors and every test that needs reproducible randomness.
 package.targets.append(contentsOf: [
@@ -323,3 +313,22 @@ for name in ["ECGSynth", "CTSynth", "VigilBench", "DICOMTests", "ONNXEngineTests
              "ECGSignalTests", "ECGDetectorsTests", "TensorCoreTests", "ImagingFormatsTests"] {
     package.targets.first { $0.name == name }?.dependencies.append("Randomness")
 }
+
+// MARK: Issue 12 hygiene: what many test targets need (the repository's folders, temporary folders), in one place.
+package.targets.append(.target(name: "VigilTestSupport", path: "Tests/VigilTestSupport"))
+for name in ["BatchScoringTests", "CTDetectorTests", "DICOMSRTests", "DICOMTests", "DICOMWebIngestTests", "DetectorCatalogTests",
+             "ECGScoringTests", "ECGSynthTests", "ExplainerTests", "FHIRExportTests", "HL7v2Tests", "ImagingFormatsTests",
+             "ONNXEngineTests", "TensorCoreTests", "VigilCLITests", "VigilDoctorTests", "VigilMCPTests", "VigilServiceTests"] {
+    package.targets.first { $0.name == name }?.dependencies.append("VigilTestSupport")
+}
+
+
+// MARK: The CLI is a thin shell: it depends on exactly the modules it imports (Tests/VigilCLITests/CLIImportTests
+// checks that list against Sources/vigil).
+package.targets.first { $0.name == "vigil" }?.dependencies = [
+    "DetectorKit", "DetectorCatalog", "FindingsStore", "PostgresStore", "BatchScoring", "ScaleOut",
+    "ECGFormats", "ECGScoring", "ECGPlot", "ECGSynth", "CTScoring", "CTSynth",
+    "StandardExports", "Explainer", "ExplainerStore", "VigilService", "VigilBench", "VigilDoctor", "TensorCore",
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "Logging", package: "swift-log"),
+]

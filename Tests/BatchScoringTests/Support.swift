@@ -4,19 +4,14 @@ import DetectorKit
 import ECGFormats
 import FindingsStore
 import Foundation
+import VigilTestSupport
 
 /// A temporary folder, removed by ``remove()``.
-struct TempFolder {
-    let url: URL
+typealias TempFolder = TemporaryFolder
 
-    init(_ name: String = "BatchScoringTests") throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
+extension TemporaryFolder {
+    /// The SQLite findings store a test opens in this folder.
     var database: String { url.appendingPathComponent("vigil.sqlite").path }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
 enum Records {

@@ -1,12 +1,13 @@
 import DetectorInputs
 import Foundation
 import ImagingFormats
+import VigilTestSupport
 @testable import CTDetector
 
 /// Fixture locations and the small synthetic volumes the tests score (built here, in HU).
 enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = Repository.root
 
     /// A test model pair (`std`: the contract sizes; `small`: a hospital's own pair with other sizes).
     static func models(_ tag: String) throws -> CTModelPair {

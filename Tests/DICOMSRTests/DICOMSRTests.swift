@@ -6,6 +6,7 @@ import Foundation
 import ImagingFormats
 import Rendering
 import Testing
+import VigilTestSupport
 
 /// Runs an external validator, when installed. In CI (CI=true) a missing tool is a failure; locally it is
 /// skipped with a message.
@@ -242,7 +243,7 @@ struct DICOMSRTests {
 /// (values below from `pydicom.dcmread`), and the SRs pass the validators.
 @Suite("DICOM SR of the SampleData CT files")
 struct DICOMSRSampleDataTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
 
     @Test(arguments: [
         ("CT_small.dcm", "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322", "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322", "1CT1"),

@@ -1,6 +1,7 @@
 import DICOMSR
 import Foundation
 import Testing
+import VigilTestSupport
 
 /// A real PACS accepts Vigil's SRs and overlays and gives them back unchanged: Tools/dicomsr/orthanc-roundtrip.sh
 /// starts a private Orthanc on loopback ports, sends every file by STOW-RS (DICOMweb) and by C-STORE (dcmtk's
@@ -8,8 +9,7 @@ import Testing
 /// In CI a missing Orthanc is a failure (Tools/setup.sh installs it); locally the test is skipped with a message.
 @Suite("Orthanc round trip of exported SRs")
 struct OrthancRoundTripTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repository = Repository.root
 
     /// Runs `script` with its output in a file (not a pipe, which a server started by the script could hold open),
     /// and stops it after `timeout` seconds. Returns (exit status, output, timed out).

@@ -1,10 +1,11 @@
 import Foundation
+import VigilTestSupport
 @testable import DICOM
 
 /// Paths and small byte builders shared by the DICOM tests.
 enum Fixture {
     static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    static let root = here.deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
     static func url(_ name: String) -> URL { here.appendingPathComponent("Fixtures/\(name)") }
     static func sample(_ name: String) -> URL { root.appendingPathComponent("SampleData/ct/\(name)") }
     static func bytes(_ url: URL) throws -> [UInt8] { [UInt8](try Data(contentsOf: url)) }

@@ -6,6 +6,7 @@ import DetectorKit
 import FindingsStore
 import Foundation
 import Testing
+import VigilTestSupport
 
 // MARK: - Test material
 
@@ -163,8 +164,7 @@ func json(_ data: Data) throws -> [String: Any] { try JSONSerialization.jsonObje
         parts.append(("application/dicom", truncated))
         parts.append(("text/plain", Array("not an image".utf8)))    // a non-DICOM part
         parts.append(("application/dicom", Array("DICM? no".utf8)))  // declared DICOM, is not
-        let real = [UInt8](try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("SampleData/ct/CT_small.dcm")))
+        let real = [UInt8](try Data(contentsOf: Repository.sampleCT.appendingPathComponent("CT_small.dcm")))
         parts.append(("application/dicom", real))                   // a real CT slice (pydicom's sample)
         let (ct, body) = CTInstances.body(parts)
         let result = try await service.store(contentType: ct, body: body)

@@ -2,11 +2,10 @@ import DetectorCatalog
 import DetectorKit
 import Foundation
 import Testing
+import VigilTestSupport
 
 @Suite struct DetectorCatalogTests {
-    private let repositoryModels = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Models")
+    private let repositoryModels = Repository.models
 
     private func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-catalog-\(UUID().uuidString)")

@@ -3,13 +3,12 @@ import DetectorKit
 import Explainer
 import Foundation
 import Testing
+import VigilTestSupport
 
 /// One vocabulary: every finding code a shipped detector can emit has a knowledge entry (so the explainer
 /// never meets a code it knows nothing about), and a detector cannot emit a code it did not declare.
 @Suite struct FindingVocabularyTests {
-    private let repositoryModels = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Models")
+    private let repositoryModels = Repository.models
 
     /// "detector: code" for every declared code without a knowledge entry, and "detector: no codes declared".
     static func missingKnowledge(_ registry: DetectorRegistry, knowledge: KnowledgeBase = .embedded) -> [String] {

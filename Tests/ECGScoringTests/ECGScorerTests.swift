@@ -4,13 +4,13 @@ import ECGFormats
 import FindingsStore
 import Foundation
 import Testing
+import VigilTestSupport
 
 @testable import ECGScoring
 
 /// The shared scoring call: file bytes and paths give the same document, storing registers one input.
 struct ECGScorerTests {
-    static let sampleECG = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../SampleData/ecg").standardizedFileURL
+    static let sampleECG = Repository.sampleECG
 
     /// The rule-based detector only (no model folder), so the tests need no weights and run fast.
     static func ruleScorer(mainsHz: Double? = nil) throws -> ECGScorer {

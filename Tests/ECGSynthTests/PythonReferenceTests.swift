@@ -2,6 +2,7 @@ import ECGFormats
 import ECGSignal
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import ECGSynth
 
 /// Checks the generator against tools that share no code with it: wfdb-python's decoding and neurokit2's R-peak
@@ -11,7 +12,7 @@ import Testing
 struct PythonReferenceTests {
     static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     static let fixture = here.appendingPathComponent("Fixtures/python_reference.json")
-    static let samples = here.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("SampleData/ecg/synthetic")
+    static let samples = Repository.sampleECG.appendingPathComponent("synthetic")
 
     /// The options the sample records were made with (SampleData/ecg/synthetic/README.md gives the command).
     static func sampleOptions() throws -> SyntheticDatasetWriter.Options {

@@ -1,5 +1,6 @@
 import DetectorKit
 import Foundation
+import VigilTestSupport
 @testable import Explainer
 
 /// Test material: illustrative findings, abstentions and model cards (values made up, not model results).
@@ -7,8 +8,7 @@ enum Fixtures {
     static let date = Date(timeIntervalSince1970: 1_741_944_413.12)
     static let sha = String(repeating: "ab", count: 32)
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repoRoot = Repository.root
 
     static func provenance(_ id: String, model: String? = nil) -> DetectorProvenance {
         guard let model else { return DetectorProvenance(id: id, version: "1.0.0") }

@@ -3,6 +3,7 @@ import DetectorKit
 import FindingsStore
 import Foundation
 import Testing
+import VigilTestSupport
 
 /// A store with: an ECG scored with a coded probability finding and a measured finding, an ECG a
 /// detector abstained on, an ECG that failed, a CT study, and an input without results.
@@ -114,7 +115,7 @@ struct FHIRExportTests {
     }
 
     @Test func aKnownModelCardIsTheDevicesNote() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = Repository.root
         let card = try ModelCard.load(from: root.appendingPathComponent("Models/ct-pancreas-lesion/model.card.json"))
         let p = DetectorProvenance(id: "ct-pancreas", version: "1.0.0", modelName: card.name, modelVersion: card.version,
                                    modelSHA256: card.weightsSHA256)

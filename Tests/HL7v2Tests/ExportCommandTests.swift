@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 
 /// `vigil export` checks every argument before it creates any file (run as a process: the executable
 /// `swift test` builds next to the test bundle), and sends ORU messages over MLLP end to end.
@@ -93,8 +94,7 @@ struct ExportCommandTests {
         }
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repository = Repository.root
 
     /// The Python with python-hl7 that Tools/hl7/validators-venv.sh made (VIGIL_VALIDATORS, default
     /// /var/cache/vigil/validators); nil after a CI failure or a local skip message when there is none.

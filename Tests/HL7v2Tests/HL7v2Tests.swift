@@ -3,6 +3,7 @@ import FindingsStore
 import Foundation
 import HL7v2
 import Testing
+import VigilTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -107,7 +108,7 @@ struct HL7v2Tests {
     }
 
     @Test func aKnownModelCardAddsItsLimitsAsNTEs() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = Repository.root
         let card = try ModelCard.load(from: root.appendingPathComponent("Models/ct-pancreas-lesion/model.card.json"))
         let p = DetectorProvenance(id: "ct-pancreas", version: "1.0.0", modelName: card.name, modelVersion: card.version,
                                    modelSHA256: card.weightsSHA256)

@@ -2,12 +2,12 @@ import Foundation
 import ONNXEngine
 import TensorCore
 import Testing
+import VigilTestSupport
 
 /// Locates committed fixtures next to this file.
 enum TestData {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = Repository.root
 
     /// Sub-folders of `folder` (sorted), or an empty list when it does not exist.
     static func folders(in folder: URL) -> [URL] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import TensorCore
 
 @Suite struct NPYFileTests {
@@ -13,7 +14,7 @@ import Testing
 
     @Test func readsWhatNumpyWrote() throws {
         // SampleData/tensors/*.npy were written by numpy (Tools/models/make_test_models.py).
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = Repository.root
         let t = try NPYFile.read(root.appendingPathComponent("SampleData/tensors/ecg_resnet1d_input.npy"))
         #expect(t.shape == [1, 12, 5000])
         #expect(t.storage.allSatisfy { $0.isFinite } && t.storage.contains { $0 != 0 })

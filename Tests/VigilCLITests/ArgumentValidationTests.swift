@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import VigilTestSupport
 
 /// The built `vigil` executable, run as a user would: in a scratch folder, with wrong arguments.
 enum VigilBinary {
     /// The repository root (SampleData, Models).
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
 
     /// `vigil` next to the test bundle (`swift build --build-tests` / `swift test` build it).
     static func locate() -> URL? {

@@ -1,7 +1,8 @@
-import FindingsStore
 import DetectorCatalog
+import FindingsStore
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import VigilDoctor
 
 /// `vigil doctor`'s checks on a fresh setup, a missing or tampered model folder, an unreachable and a
@@ -9,22 +10,14 @@ import Testing
 @Suite("Doctor")
 struct DoctorTests {
     /// The repository's Models folder.
-    static let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Models")
-
-    /// A temporary folder, removed by `remove()`.
-    struct Temp {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("DoctorTests-\(UUID().uuidString)")
-        init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-        func remove() { try? FileManager.default.removeItem(at: url) }
-    }
+    static let models = Repository.models
 
     private func setup(_ env: [String: String] = [:], models: URL? = DoctorTests.models, db: String? = nil) -> DoctorSetup {
         DoctorSetup(environment: env, modelsDirectory: models, database: db, languageModelTimeoutSeconds: 2, threads: 2, cores: 2)
     }
 
     @Test func aFreshSetupHasNoErrorsVerifiesEveryShippedModelAndReadsTheStoreSchema() async throws {
-        let tmp = try Temp()
+        let tmp = try TemporaryFolder("DoctorTests")
         defer { tmp.remove() }
         let db = tmp.url.appendingPathComponent("vigil.sqlite").path
         _ = try SQLiteFindingsStore(path: db, actor: "test")  // what a first batch creates
@@ -71,7 +64,7 @@ struct DoctorTests {
     }
 
     @Test func oneModelFolderMissingIsAWarningAndTamperedWeightsAreAnError() async throws {
-        let tmp = try Temp()
+        let tmp = try TemporaryFolder("DoctorTests")
         defer { tmp.remove() }
         let fm = FileManager.default
         // ecg-cnn with its card but other weights; no CT folders.
@@ -133,7 +126,7 @@ struct DoctorTests {
     }
 
     @Test func storesThatAreMissingForeignOrPostgreSQLSaySo() async throws {
-        let tmp = try Temp()
+        let tmp = try TemporaryFolder("DoctorTests")
         defer { tmp.remove() }
         let missing = tmp.url.appendingPathComponent("later.sqlite").path
         var report = await Doctor.run(setup(models: nil, db: missing))
@@ -160,7 +153,7 @@ struct DoctorTests {
     }
 
     @Test func storeLocationValidationCreatesNothing() throws {
-        let tmp = try Temp()
+        let tmp = try TemporaryFolder("DoctorTests")
         defer { tmp.remove() }
         #expect(throws: StoreLocationError.self) { try StoreLocation.validate("postgres://h/db", mustExist: false) }
         #expect(throws: StoreLocationError.self) { try StoreLocation.validate(tmp.url.appendingPathComponent("no/such/x.sqlite").path, mustExist: false) }
@@ -172,7 +165,7 @@ struct DoctorTests {
     }
 
     @Test func cpuFeaturesAndThreadSettings() async throws {
-        let tmp = try Temp()
+        let tmp = try TemporaryFolder("DoctorTests")
         defer { tmp.remove() }
         let text = "processor\t: 0\nmodel name\t: Test CPU 9000\nflags\t\t: fpu sse2 avx avx2 fma avx512f avx512bw\n\nprocessor\t: 1\nflags\t\t: fpu\n"
         let cpu = CPUDescription(cpuinfo: text)

@@ -5,6 +5,7 @@ import FindingsStore
 import Foundation
 import MCP
 import Testing
+import VigilTestSupport
 
 @testable import VigilMCP
 
@@ -20,8 +21,7 @@ struct Fixture: Sendable {
     let flatInput: Int64
     let afFileName = "syn000002.hea"
 
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
-        .standardizedFileURL
+    static let repo = Repository.root
     static let synthetic = repo.appendingPathComponent("SampleData/ecg/synthetic")
 
     static func make() async throws -> Fixture {

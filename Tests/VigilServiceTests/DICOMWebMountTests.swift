@@ -5,13 +5,13 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+import VigilTestSupport
 @testable import VigilService
 
 /// `POST /dicomweb/studies` mounted in the service: token and role checks in front of STOW-RS, the PS3.18
 /// response for a real CT instance (SampleData/ct/CT_small.dcm, from pydicom's test files), and refusals.
 @Suite struct DICOMWebMountTests {
-    static let ctSmall = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../SampleData/ct/CT_small.dcm").standardizedFileURL
+    static let ctSmall = Repository.sampleCT.appendingPathComponent("CT_small.dcm")
 
     static func multipart(_ parts: [[UInt8]], boundary: String = "vigil-test-boundary") -> ByteBuffer {
         var body = [UInt8]()

@@ -10,12 +10,13 @@ import Hummingbird
 import HummingbirdTesting
 import ImagingFormats
 import Testing
+import VigilTestSupport
 @testable import VigilService
 
 /// `GET /v1/inputs/{id}/dicom-sr` and `/hl7v2` answer, byte for byte, what `vigil export` writes for the same
 /// stored input (the exporters' files), with the roles, problems and audit entries of the other reads.
 @Suite struct ExportRouteTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
     static let ct = DetectorProvenance(id: "ct-pancreas", version: "2.0.0", modelName: "pancreas-lesion", modelVersion: "0.3.0",
                                        modelSHA256: String(repeating: "cd", count: 32))
     static let ecg = DetectorProvenance(id: "ecg-rhythm", version: "1.0.0")

@@ -6,13 +6,13 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import VigilTestSupport
 @testable import VigilService
 
 /// A service over a fresh SQLite store and the rule-based ECG detector only (no model weights), with one
 /// token per role; its routes are driven in memory (`.router` test mode).
 struct Harness: Sendable {
-    static let sampleECG = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../SampleData/ecg").standardizedFileURL
+    static let sampleECG = Repository.sampleECG
 
     let folder: URL
     let store: SQLiteFindingsStore
