@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import FindingsStore
 
-@Suite("Findings store: batch writes and listings (SQLite; PostgreSQL when VIGIL_PG_URL is set)")
+@Suite("Findings store: batch writes and listings (SQLite and memory; PostgreSQL when VIGIL_PG_URL is set)")
 struct BatchRecordTests {
     @Test(arguments: StoreEngine.enabled) func aBatchRegistersAndRecordsInOneGoAndARefusedItemLeavesNothingBehind(_ engine: StoreEngine) async throws {
         let db = try await TestDatabase(engine)
