@@ -5,8 +5,8 @@ import Foundation
 /// abstentions, per-input errors, the radiology worklist and an append-only audit log.
 ///
 /// The protocol says nothing about the storage engine, so that the embedded SQLite store
-/// (``SQLiteFindingsStore``) can be joined later by a PostgreSQL one for several nodes; detectors, the
-/// batch engine and the CLI depend on this protocol only. docs/store.md describes the schema.
+/// (``SQLiteFindingsStore``), the PostgreSQL one for several nodes and the in-memory one are interchangeable;
+/// detectors, the batch engine and the CLI depend on this protocol only. docs/store.md describes the schema.
 ///
 /// **By concern.** The requirements are split into ``InputStore`` (inputs), ``ResultsStore`` (runs, outcomes,
 /// errors and their queries), ``WorklistStore`` (the radiology worklist) and ``AuditStore`` (the audit log);
