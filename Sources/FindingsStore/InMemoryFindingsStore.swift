@@ -330,13 +330,18 @@ public actor InMemoryFindingsStore: FindingsStore {
     /// Checks, in the SQLite store's order, everything that can refuse a result: the run exists and is open, every
     /// provenance is the run's detector, the input exists. Changes nothing.
     private func check(_ p: PreparedResult, input: InputID, run: RunID) throws {
+        try checkRun(p, run: run)
+        guard inputExists(input) else { throw FindingsStoreError.unknownInput(input) }
+    }
+
+    /// The run exists and is open, and every provenance the result names is the run's detector.
+    private func checkRun(_ p: PreparedResult, run: RunID) throws {
         guard let record = try runRecord(run) else { throw FindingsStoreError.unknownRun(run) }
         if record.finishedAt != nil { throw FindingsStoreError.runFinished(run) }
         for provenance in p.provenances where provenance != record.detector {
             throw FindingsStoreError.provenanceMismatch(
                 run: run, problem: "outcome names \(StoreRules.describe(provenance)), the run \(StoreRules.describe(record.detector))")
         }
-        guard inputExists(input) else { throw FindingsStoreError.unknownInput(input) }
     }
 
     /// Checks, then writes a result unless its exactly-once key is taken.
@@ -409,15 +414,7 @@ public actor InMemoryFindingsStore: FindingsStore {
                 }
                 let plan = try planRegistration(input)
                 // The input is registered (or will be: a new one cannot be unknown); the runs and provenances decide.
-                for (run, p) in results {
-                    guard let record = try runRecord(run) else { throw FindingsStoreError.unknownRun(run) }
-                    if record.finishedAt != nil { throw FindingsStoreError.runFinished(run) }
-                    for provenance in p.provenances where provenance != record.detector {
-                        throw FindingsStoreError.provenanceMismatch(
-                            run: run,
-                            problem: "outcome names \(StoreRules.describe(provenance)), the run \(StoreRules.describe(record.detector))")
-                    }
-                }
+                for (run, p) in results { try checkRun(p, run: run) }
                 let (stored, _) = applyRegistration(plan, at: at)
                 let recorded = results.map { run, p in apply(p, input: stored.id, run: run, at: at) }
                 out.append(.recorded(stored, recorded))
