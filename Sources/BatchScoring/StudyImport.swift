@@ -37,7 +37,7 @@ public enum StudyImport {
 
     /// Registers the study at `url` and adds it to the worklist, arriving `arrivedAt`.
     /// - Returns: the worklist entry (the existing one when the study was added before).
-    public static func add(_ url: URL, to store: any FindingsStore, arrivedAt: Date = Date()) async throws -> WorklistEntry {
+    public static func add(_ url: URL, to store: any InputStore & WorklistStore, arrivedAt: Date = Date()) async throws -> WorklistEntry {
         let files = try files(of: url)
         let base = files.count == 1 && files[0] == url ? url.deletingLastPathComponent() : url
         let sha = try ContentDigest.of(files: files, relativeTo: base)
@@ -65,7 +65,7 @@ public enum StudyImport {
     /// the worklist, or could not be added (the others still are).
     /// - Returns: one result per URL, in order.
     /// - Throws: only store failures on reading the worklist.
-    public static func add(all urls: [URL], to store: any FindingsStore) async throws -> [(url: URL, result: AddResult)] {
+    public static func add(all urls: [URL], to store: any InputStore & WorklistStore) async throws -> [(url: URL, result: AddResult)] {
         var known = Set(try await store.worklist().map(\.studyID))
         var out: [(url: URL, result: AddResult)] = []
         for url in urls {

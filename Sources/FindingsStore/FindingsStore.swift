@@ -5,8 +5,14 @@ import Foundation
 /// abstentions, per-input errors, the radiology worklist and an append-only audit log.
 ///
 /// The protocol says nothing about the storage engine, so that the embedded SQLite store
-/// (``SQLiteFindingsStore``) can be joined later by a PostgreSQL one for several nodes; detectors, the
-/// batch engine and the CLI depend on this protocol only. docs/store.md describes the schema.
+/// (``SQLiteFindingsStore``), the PostgreSQL one for several nodes and the in-memory one are interchangeable;
+/// detectors, the batch engine and the CLI depend on this protocol only. docs/store.md describes the schema.
+///
+/// **By concern.** The requirements are split into ``InputStore`` (inputs), ``ResultsStore`` (runs, outcomes,
+/// errors and their queries), ``WorklistStore`` (the radiology worklist) and ``AuditStore`` (the audit log);
+/// `FindingsStore` is all four. Code that needs one concern may ask for that protocol only. Implementations:
+/// ``SQLiteFindingsStore`` (embedded, the default), `PostgresFindingsStore` (shared by several nodes) and
+/// ``InMemoryFindingsStore`` (tests and ephemeral use).
 ///
 /// **Exactly once.** An outcome is keyed by (input, detector id, detector version). The first
 /// ``recordOutcome(_:input:run:)`` or ``recordError(input:run:reason:)`` for a key wins; any later one for
@@ -22,9 +28,11 @@ import Foundation
 /// }
 /// _ = try await store.finishRun(run.id)
 /// ```
-public protocol FindingsStore: Sendable {
-    // MARK: Inputs
+public protocol FindingsStore: InputStore, ResultsStore, WorklistStore, AuditStore {}
 
+/// The inputs a store knows: files (or studies) registered once by the SHA-256 of their content, with ids
+/// ascending from 1. One concern of ``FindingsStore``.
+public protocol InputStore: Sendable {
     /// Registers an input, idempotently by content SHA-256: registering the same content again returns
     /// the existing record (its first path is kept).
     /// - Throws: ``FindingsStoreError/invalidValue(field:problem:)`` for a malformed digest, an empty
@@ -38,6 +46,15 @@ public protocol FindingsStore: Sendable {
     /// The input with this content SHA-256 (any case), or nil.
     func input(contentSHA256: String) async throws -> StoredInput?
 
+    /// Registered inputs in id order, `limit` at a time after `after` (nil: from the start), only of
+    /// `kind` when given: how exports and reports page through a store of any size.
+    func inputs(kind: InputKind?, after: InputID?, limit: Int) async throws -> [StoredInput]
+}
+
+/// Detector runs and what they recorded: outcomes (findings or an abstention) and per-input errors, exactly once
+/// per (input, detector id, detector version), and the queries over them. One concern of ``FindingsStore``; the
+/// exactly-once rule is described there.
+public protocol ResultsStore: Sendable {
     // MARK: Runs
 
     /// Starts a run of one detector (and model) with its settings.
@@ -72,7 +89,7 @@ public protocol FindingsStore: Sendable {
     /// still needs this detector version.
     func outcomeStatus(input: InputID, detectorID: String, detectorVersion: String) async throws -> OutcomeStatus?
 
-    /// Registers each item's input (as ``registerInput(_:)``) and records its results (as
+    /// Registers each item's input (as ``InputStore/registerInput(_:)``) and records its results (as
     /// ``recordOutcome(_:input:run:)`` / ``recordError(input:run:reason:)``, same exactly-once rule), all
     /// items in **one transaction**: a batch writer's way of paying for one commit instead of many.
     /// An item that is refused (conflicting input, provenance mismatch, finished run) leaves nothing
@@ -108,16 +125,14 @@ public protocol FindingsStore: Sendable {
     /// Every error recorded about an input, oldest first.
     func errors(input: InputID) async throws -> [StoredError]
 
-    /// Registered inputs in id order, `limit` at a time after `after` (nil: from the start), only of
-    /// `kind` when given: how exports and reports page through a store of any size.
-    func inputs(kind: InputKind?, after: InputID?, limit: Int) async throws -> [StoredInput]
-
     /// A run with its counts and, per finding code, how many findings were positive.
     /// - Throws: ``FindingsStoreError/unknownRun(_:)``.
     func runSummary(_ id: RunID) async throws -> RunSummary
+}
 
-    // MARK: Worklist
-
+/// The radiology worklist: studies with their current tag, and every tag each has had. One concern of
+/// ``FindingsStore``.
+public protocol WorklistStore: Sendable {
     /// Puts a study on the worklist, idempotently by study identifier (the first arrival is kept).
     func addToWorklist(_ entry: NewWorklistEntry) async throws -> WorklistEntry
 
@@ -130,9 +145,11 @@ public protocol FindingsStore: Sendable {
 
     /// Every tag a study has had, oldest first.
     func worklistHistory(studyID: String) async throws -> [WorklistTagRecord]
+}
 
-    // MARK: Audit log (append-only)
-
+/// The append-only audit log: who did what to which row. One concern of ``FindingsStore``; the stores also write
+/// their own entries here for every change they make (`input.register`, `run.start`, `outcome.record`, …).
+public protocol AuditStore: Sendable {
     /// Appends an entry (for example, that a user read an input's findings). Entries cannot be changed
     /// or removed afterwards.
     func appendAudit(_ event: AuditEvent) async throws

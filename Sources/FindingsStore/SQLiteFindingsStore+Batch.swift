@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 extension SQLiteFindingsStore {
-    /// See ``FindingsStore/recordBatch(_:)``.
+    /// See ``ResultsStore/recordBatch(_:)``.
     public func recordBatch(_ items: [InputResults]) async throws -> [BatchRecordResult] {
         guard !items.isEmpty else { return [] }
         // Validate and encode outside the transaction; an item that fails here is refused up front.
@@ -53,7 +53,7 @@ extension SQLiteFindingsStore {
         return results
     }
 
-    /// See ``FindingsStore/outcomeStatuses(contentSHA256:)``.
+    /// See ``ResultsStore/outcomeStatuses(contentSHA256:)``.
     public func outcomeStatuses(contentSHA256: String) async throws -> [OutcomeKey: OutcomeStatus] {
         let sha = contentSHA256.lowercased()
         return try await pool.read { db in
@@ -76,12 +76,12 @@ extension SQLiteFindingsStore {
         }
     }
 
-    /// See ``FindingsStore/errors(input:)``.
+    /// See ``ResultsStore/errors(input:)``.
     public func errors(input: InputID) async throws -> [StoredError] {
         try await fetchErrors("WHERE e.input_id = ? ORDER BY e.id", [input.rawValue])
     }
 
-    /// See ``FindingsStore/inputs(kind:after:limit:)``.
+    /// See ``InputStore/inputs(kind:after:limit:)``.
     public func inputs(kind: InputKind?, after: InputID?, limit: Int) async throws -> [StoredInput] {
         guard limit > 0 else { throw FindingsStoreError.invalidValue(field: "limit", problem: "must be positive") }
         return try await pool.read { db in

@@ -81,7 +81,7 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     // MARK: Inputs
 
-    /// See ``FindingsStore/registerInput(_:)``.
+    /// See ``InputStore/registerInput(_:)``.
     public func registerInput(_ input: NewInput) async throws -> StoredInput {
         let checked = try StoreRules.input(input)
         let at = Millis.from(now())
@@ -129,12 +129,12 @@ public final class SQLiteFindingsStore: FindingsStore {
         return (stored, true)
     }
 
-    /// See ``FindingsStore/input(id:)``.
+    /// See ``InputStore/input(id:)``.
     public func input(id: InputID) async throws -> StoredInput? {
         try await pool.read { db in try Self.fetchInput(db, sql: "SELECT * FROM inputs WHERE id = ?", [id.rawValue]) }
     }
 
-    /// See ``FindingsStore/input(contentSHA256:)``.
+    /// See ``InputStore/input(contentSHA256:)``.
     public func input(contentSHA256: String) async throws -> StoredInput? {
         let sha = contentSHA256.lowercased()
         return try await pool.read { db in
@@ -144,7 +144,7 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     // MARK: Runs
 
-    /// See ``FindingsStore/startRun(_:)``.
+    /// See ``ResultsStore/startRun(_:)``.
     public func startRun(_ run: NewRun) async throws -> RunRecord {
         let d = run.detector
         let settings = try StoreRules.runSettings(run)
@@ -167,7 +167,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         return record
     }
 
-    /// See ``FindingsStore/finishRun(_:)``.
+    /// See ``ResultsStore/finishRun(_:)``.
     public func finishRun(_ id: RunID) async throws -> RunRecord {
         let at = Millis.from(now())
         let actor = actor
@@ -186,14 +186,14 @@ public final class SQLiteFindingsStore: FindingsStore {
         return record
     }
 
-    /// See ``FindingsStore/run(id:)``.
+    /// See ``ResultsStore/run(id:)``.
     public func run(id: RunID) async throws -> RunRecord? {
         try await pool.read { db in try Self.fetchRun(db, id) }
     }
 
     // MARK: Outcomes
 
-    /// See ``FindingsStore/recordOutcome(_:input:run:)``.
+    /// See ``ResultsStore/recordOutcome(_:input:run:)``.
     public func recordOutcome(_ outcome: DetectorOutcome, input: InputID, run: RunID) async throws -> RecordResult {
         // Encode before the transaction: a value that cannot be stored fails before anything is written.
         let prepared = try PreparedResult.prepare(.outcome(outcome))
@@ -206,7 +206,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         return result
     }
 
-    /// See ``FindingsStore/recordError(input:run:reason:)``.
+    /// See ``ResultsStore/recordError(input:run:reason:)``.
     public func recordError(input: InputID, run: RunID, reason: String) async throws -> RecordResult {
         let prepared = try PreparedResult.prepare(.error(reason))
         let at = Millis.from(now())
@@ -277,7 +277,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         return .recorded
     }
 
-    /// See ``FindingsStore/outcomeStatus(input:detectorID:detectorVersion:)``.
+    /// See ``ResultsStore/outcomeStatus(input:detectorID:detectorVersion:)``.
     public func outcomeStatus(input: InputID, detectorID: String, detectorVersion: String) async throws -> OutcomeStatus? {
         try await pool.read { db in
             try String.fetchOne(
@@ -289,12 +289,12 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     // MARK: Queries
 
-    /// See ``FindingsStore/findings(input:)``.
+    /// See ``ResultsStore/findings(input:)``.
     public func findings(input: InputID) async throws -> [StoredFinding] {
         try await fetchFindings("WHERE input_id = ? ORDER BY id", [input.rawValue])
     }
 
-    /// See ``FindingsStore/findings(code:probabilityAtLeast:)``.
+    /// See ``ResultsStore/findings(code:probabilityAtLeast:)``.
     public func findings(code: String, probabilityAtLeast: Double) async throws -> [StoredFinding] {
         guard probabilityAtLeast.isFinite else {
             throw FindingsStoreError.invalidValue(field: "probabilityAtLeast", problem: "must be a finite number")
@@ -303,22 +303,22 @@ public final class SQLiteFindingsStore: FindingsStore {
                                        [code, probabilityAtLeast])
     }
 
-    /// See ``FindingsStore/findings(run:)``.
+    /// See ``ResultsStore/findings(run:)``.
     public func findings(run: RunID) async throws -> [StoredFinding] {
         try await fetchFindings("WHERE run_id = ? ORDER BY id", [run.rawValue])
     }
 
-    /// See ``FindingsStore/abstentions(input:)``.
+    /// See ``ResultsStore/abstentions(input:)``.
     public func abstentions(input: InputID) async throws -> [StoredAbstention] {
         try await fetchAbstentions("WHERE input_id = ? ORDER BY id", [input.rawValue])
     }
 
-    /// See ``FindingsStore/abstentions(run:)``.
+    /// See ``ResultsStore/abstentions(run:)``.
     public func abstentions(run: RunID) async throws -> [StoredAbstention] {
         try await fetchAbstentions("WHERE run_id = ? ORDER BY id", [run.rawValue])
     }
 
-    /// See ``FindingsStore/errors(run:)``.
+    /// See ``ResultsStore/errors(run:)``.
     public func errors(run: RunID) async throws -> [StoredError] {
         try await fetchErrors("WHERE e.run_id = ? ORDER BY e.id", [run.rawValue])
     }
@@ -341,7 +341,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
     }
 
-    /// See ``FindingsStore/runSummary(_:)``.
+    /// See ``ResultsStore/runSummary(_:)``.
     public func runSummary(_ id: RunID) async throws -> RunSummary {
         try await pool.read { db in
             guard let run = try Self.fetchRun(db, id) else { throw FindingsStoreError.unknownRun(id) }
@@ -359,7 +359,7 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     // MARK: Worklist
 
-    /// See ``FindingsStore/addToWorklist(_:)``.
+    /// See ``WorklistStore/addToWorklist(_:)``.
     public func addToWorklist(_ entry: NewWorklistEntry) async throws -> WorklistEntry {
         try StoreRules.worklistEntry(entry)
         let at = Millis.from(now())
@@ -381,7 +381,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
     }
 
-    /// See ``FindingsStore/tagWorklistEntry(studyID:tag:)``.
+    /// See ``WorklistStore/tagWorklistEntry(studyID:tag:)``.
     public func tagWorklistEntry(studyID: String, tag: WorklistTag) async throws -> WorklistEntry {
         try StoreRules.worklistTag(tag)
         let at = Millis.from(now())
@@ -406,14 +406,14 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
     }
 
-    /// See ``FindingsStore/worklist()``.
+    /// See ``WorklistStore/worklist()``.
     public func worklist() async throws -> [WorklistEntry] {
         try await pool.read { db in
             try Self.fetchWorklist(db, "ORDER BY priority IS NULL, priority DESC, arrived_at, id", [])
         }
     }
 
-    /// See ``FindingsStore/worklistHistory(studyID:)``.
+    /// See ``WorklistStore/worklistHistory(studyID:)``.
     public func worklistHistory(studyID: String) async throws -> [WorklistTagRecord] {
         try await pool.read { db in
             try Row.fetchAll(
@@ -434,7 +434,7 @@ public final class SQLiteFindingsStore: FindingsStore {
 
     // MARK: Audit
 
-    /// See ``FindingsStore/appendAudit(_:)``.
+    /// See ``AuditStore/appendAudit(_:)``.
     public func appendAudit(_ event: AuditEvent) async throws {
         for (field, value) in [("actor", event.actor), ("action", event.action), ("object", event.object)]
         where value.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -448,7 +448,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         }
     }
 
-    /// See ``FindingsStore/auditLog(object:)``.
+    /// See ``AuditStore/auditLog(object:)``.
     public func auditLog(object: String?) async throws -> [AuditEntry] {
         try await pool.read { db in
             let rows = if let object {

@@ -149,7 +149,7 @@ public enum SiteCheck {
     /// sites), an ``deniedAction`` entry naming `actor` and the scope's site (plus `details`) is appended; the caller
     /// then answers exactly as for an input that does not exist.
     public static func permits(_ input: InputID, scope: InputScope, actor: String, details: [String: JSONValue] = [:],
-                               in store: any FindingsStore & SiteAccessStore) async throws -> Bool {
+                               in store: any InputStore & AuditStore & SiteAccessStore) async throws -> Bool {
         guard try await !store.isVisible(input, in: scope) else { return true }
         if try await store.input(id: input) != nil {
             var d = details

@@ -50,7 +50,7 @@ public struct StoredInputResults: Sendable {
     }
 }
 
-extension FindingsStore {
+extension ResultsStore {
     /// The stored outcome of one detector version for `input`: its abstention, or its findings — an empty list
     /// when it scored the input and found nothing —, or nil when it recorded an error or has not run on it.
     public func outcome(input: InputID, detector: DetectorDescriptor) async throws -> DetectorOutcome? {

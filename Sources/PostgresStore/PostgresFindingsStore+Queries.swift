@@ -6,12 +6,12 @@ import PostgresNIO
 extension PostgresFindingsStore {
     // MARK: Findings, abstentions, errors
 
-    /// See ``FindingsStore/findings(input:)``.
+    /// See ``ResultsStore/findings(input:)``.
     public func findings(input: InputID) async throws -> [StoredFinding] {
         try await fetchFindings("SELECT id, input_id, run_id, json::text FROM findings WHERE input_id = \(input.rawValue) ORDER BY id")
     }
 
-    /// See ``FindingsStore/findings(code:probabilityAtLeast:)``.
+    /// See ``ResultsStore/findings(code:probabilityAtLeast:)``.
     public func findings(code: String, probabilityAtLeast: Double) async throws -> [StoredFinding] {
         guard probabilityAtLeast.isFinite else {
             throw FindingsStoreError.invalidValue(field: "probabilityAtLeast", problem: "must be a finite number")
@@ -22,7 +22,7 @@ extension PostgresFindingsStore {
             """)
     }
 
-    /// See ``FindingsStore/findings(run:)``.
+    /// See ``ResultsStore/findings(run:)``.
     public func findings(run: RunID) async throws -> [StoredFinding] {
         try await fetchFindings("SELECT id, input_id, run_id, json::text FROM findings WHERE run_id = \(run.rawValue) ORDER BY id")
     }
@@ -37,13 +37,13 @@ extension PostgresFindingsStore {
         }
     }
 
-    /// See ``FindingsStore/abstentions(input:)``.
+    /// See ``ResultsStore/abstentions(input:)``.
     public func abstentions(input: InputID) async throws -> [StoredAbstention] {
         try await fetchAbstentions(
             "SELECT id, input_id, run_id, json::text FROM abstentions WHERE input_id = \(input.rawValue) ORDER BY id")
     }
 
-    /// See ``FindingsStore/abstentions(run:)``.
+    /// See ``ResultsStore/abstentions(run:)``.
     public func abstentions(run: RunID) async throws -> [StoredAbstention] {
         try await fetchAbstentions(
             "SELECT id, input_id, run_id, json::text FROM abstentions WHERE run_id = \(run.rawValue) ORDER BY id")
@@ -59,7 +59,7 @@ extension PostgresFindingsStore {
         }
     }
 
-    /// See ``FindingsStore/errors(run:)``.
+    /// See ``ResultsStore/errors(run:)``.
     public func errors(run: RunID) async throws -> [StoredError] {
         try await fetchErrors("""
             SELECT e.input_id, e.run_id, e.reason, o.detector_id, o.detector_version, o.recorded_at
@@ -67,7 +67,7 @@ extension PostgresFindingsStore {
             """)
     }
 
-    /// See ``FindingsStore/errors(input:)``.
+    /// See ``ResultsStore/errors(input:)``.
     public func errors(input: InputID) async throws -> [StoredError] {
         try await fetchErrors("""
             SELECT e.input_id, e.run_id, e.reason, o.detector_id, o.detector_version, o.recorded_at
@@ -85,7 +85,7 @@ extension PostgresFindingsStore {
         }
     }
 
-    /// See ``FindingsStore/inputs(kind:after:limit:)``.
+    /// See ``InputStore/inputs(kind:after:limit:)``.
     public func inputs(kind: InputKind?, after: InputID?, limit: Int) async throws -> [StoredInput] {
         guard limit > 0 else { throw FindingsStoreError.invalidValue(field: "limit", problem: "must be positive") }
         let after = after?.rawValue ?? 0
@@ -103,7 +103,7 @@ extension PostgresFindingsStore {
         }
     }
 
-    /// See ``FindingsStore/runSummary(_:)``.
+    /// See ``ResultsStore/runSummary(_:)``.
     public func runSummary(_ id: RunID) async throws -> RunSummary {
         try await read("reading a run summary") { conn in
             guard let run = try await Self.fetchRun(conn, id, lock: false) else { throw FindingsStoreError.unknownRun(id) }
@@ -122,7 +122,7 @@ extension PostgresFindingsStore {
 
     static let worklistColumns = "study_id, input_id, arrived_at, tag, priority, score, model_version, tagged_at"
 
-    /// See ``FindingsStore/addToWorklist(_:)``.
+    /// See ``WorklistStore/addToWorklist(_:)``.
     public func addToWorklist(_ entry: NewWorklistEntry) async throws -> WorklistEntry {
         try StoreRules.worklistEntry(entry)
         let at = Millis.round(now())
@@ -143,7 +143,7 @@ extension PostgresFindingsStore {
         }
     }
 
-    /// See ``FindingsStore/tagWorklistEntry(studyID:tag:)``.
+    /// See ``WorklistStore/tagWorklistEntry(studyID:tag:)``.
     public func tagWorklistEntry(studyID: String, tag: WorklistTag) async throws -> WorklistEntry {
         try StoreRules.worklistTag(tag)
         let at = Millis.round(now())
@@ -169,7 +169,7 @@ extension PostgresFindingsStore {
         }
     }
 
-    /// See ``FindingsStore/worklist()``.
+    /// See ``WorklistStore/worklist()``.
     public func worklist() async throws -> [WorklistEntry] {
         try await read("reading the worklist") { conn in
             try await Self.fetchWorklist(conn, """
@@ -179,7 +179,7 @@ extension PostgresFindingsStore {
         }
     }
 
-    /// See ``FindingsStore/worklistHistory(studyID:)``.
+    /// See ``WorklistStore/worklistHistory(studyID:)``.
     public func worklistHistory(studyID: String) async throws -> [WorklistTagRecord] {
         try await read("reading a worklist history") { conn in
             try await conn.rows("""
@@ -207,7 +207,7 @@ extension PostgresFindingsStore {
 
     // MARK: Audit log
 
-    /// See ``FindingsStore/appendAudit(_:)``.
+    /// See ``AuditStore/appendAudit(_:)``.
     public func appendAudit(_ event: AuditEvent) async throws {
         for (field, value) in [("actor", event.actor), ("action", event.action), ("object", event.object)]
         where value.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -221,7 +221,7 @@ extension PostgresFindingsStore {
         }
     }
 
-    /// See ``FindingsStore/auditLog(object:)``.
+    /// See ``AuditStore/auditLog(object:)``.
     public func auditLog(object: String?) async throws -> [AuditEntry] {
         try await read("reading the audit log") { conn in
             let rows = if let object {

@@ -201,7 +201,7 @@ public final class PostgresFindingsStore: FindingsStore {
         id, content_sha256, path, kind, patient_id, study_id, acquired_at, registered_at, source_metadata::text
         """
 
-    /// See ``FindingsStore/registerInput(_:)``.
+    /// See ``InputStore/registerInput(_:)``.
     public func registerInput(_ input: NewInput) async throws -> StoredInput {
         let checked = try StoreRules.input(input)
         let metadata = try checked.sourceMetadata.map { try StoreRules.json($0, field: "sourceMetadata") }
@@ -272,7 +272,7 @@ public final class PostgresFindingsStore: FindingsStore {
         return (existing, false)
     }
 
-    /// See ``FindingsStore/input(id:)``.
+    /// See ``InputStore/input(id:)``.
     public func input(id: InputID) async throws -> StoredInput? {
         try await read("reading an input") { conn in
             try await conn.rows("SELECT \(unescaped: Self.inputColumns) FROM inputs WHERE id = \(id.rawValue)")
@@ -280,7 +280,7 @@ public final class PostgresFindingsStore: FindingsStore {
         }
     }
 
-    /// See ``FindingsStore/input(contentSHA256:)``.
+    /// See ``InputStore/input(contentSHA256:)``.
     public func input(contentSHA256: String) async throws -> StoredInput? {
         let sha = contentSHA256.lowercased()
         return try await read("reading an input") { conn in
@@ -306,7 +306,7 @@ public final class PostgresFindingsStore: FindingsStore {
         finished_at, inputs_count, scored_count, abstained_count, error_count
         """
 
-    /// See ``FindingsStore/startRun(_:)``.
+    /// See ``ResultsStore/startRun(_:)``.
     public func startRun(_ run: NewRun) async throws -> RunRecord {
         let d = run.detector
         let settings = try StoreRules.runSettings(run)
@@ -327,7 +327,7 @@ public final class PostgresFindingsStore: FindingsStore {
         return record
     }
 
-    /// See ``FindingsStore/finishRun(_:)``.
+    /// See ``ResultsStore/finishRun(_:)``.
     public func finishRun(_ id: RunID) async throws -> RunRecord {
         let at = Millis.round(now())
         let actor = actor
@@ -347,7 +347,7 @@ public final class PostgresFindingsStore: FindingsStore {
         return record
     }
 
-    /// See ``FindingsStore/run(id:)``.
+    /// See ``ResultsStore/run(id:)``.
     public func run(id: RunID) async throws -> RunRecord? {
         try await read("reading a run") { conn in try await Self.fetchRun(conn, id, lock: false) }
     }
@@ -372,12 +372,12 @@ public final class PostgresFindingsStore: FindingsStore {
 
     // MARK: Outcomes
 
-    /// See ``FindingsStore/recordOutcome(_:input:run:)``.
+    /// See ``ResultsStore/recordOutcome(_:input:run:)``.
     public func recordOutcome(_ outcome: DetectorOutcome, input: InputID, run: RunID) async throws -> RecordResult {
         try await record(try PreparedResult.prepare(.outcome(outcome)), input: input, run: run)
     }
 
-    /// See ``FindingsStore/recordError(input:run:reason:)``.
+    /// See ``ResultsStore/recordError(input:run:reason:)``.
     public func recordError(input: InputID, run: RunID, reason: String) async throws -> RecordResult {
         try await record(try PreparedResult.prepare(.error(reason)), input: input, run: run)
     }
@@ -470,7 +470,7 @@ public final class PostgresFindingsStore: FindingsStore {
         return .recorded
     }
 
-    /// See ``FindingsStore/outcomeStatus(input:detectorID:detectorVersion:)``.
+    /// See ``ResultsStore/outcomeStatus(input:detectorID:detectorVersion:)``.
     public func outcomeStatus(input: InputID, detectorID: String, detectorVersion: String) async throws -> OutcomeStatus? {
         try await read("reading an outcome") { conn in
             try await conn.rows("""
@@ -480,7 +480,7 @@ public final class PostgresFindingsStore: FindingsStore {
         }
     }
 
-    /// See ``FindingsStore/recordBatch(_:)``.
+    /// See ``ResultsStore/recordBatch(_:)``.
     public func recordBatch(_ items: [InputResults]) async throws -> [BatchRecordResult] {
         guard !items.isEmpty else { return [] }
         let prepared = Self.prepareBatch(items)
@@ -543,7 +543,7 @@ public final class PostgresFindingsStore: FindingsStore {
         return out
     }
 
-    /// See ``FindingsStore/outcomeStatuses(contentSHA256:)``.
+    /// See ``ResultsStore/outcomeStatuses(contentSHA256:)``.
     public func outcomeStatuses(contentSHA256: String) async throws -> [OutcomeKey: OutcomeStatus] {
         let sha = contentSHA256.lowercased()
         return try await read("reading outcomes") { conn in

@@ -25,10 +25,9 @@ struct StoredExplainerTests {
     private let rhythm = DetectorProvenance(id: "ecg-rhythm", version: "1.0.0")
     private let cnn = DetectorProvenance(id: "ecg-cnn", version: "1.0.0")
 
-    private func store() async throws -> (SQLiteFindingsStore, InputID, InputID, URL) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ExplainerStore-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try SQLiteFindingsStore(path: folder.appendingPathComponent("v.sqlite").path, actor: "test")
+    /// A store with two inputs and their results: in memory, as these tests are about explanations, not a database.
+    private func store() async throws -> (InMemoryFindingsStore, InputID, InputID) {
+        let store = try InMemoryFindingsStore(actor: "test")
         let a = try await store.registerInput(NewInput(contentSHA256: String(repeating: "1", count: 64), path: "/a", kind: .ecg)).id
         let b = try await store.registerInput(NewInput(contentSHA256: String(repeating: "2", count: 64), path: "/b", kind: .ecg)).id
         let r1 = try await store.startRun(NewRun(detector: rhythm)).id
@@ -41,12 +40,11 @@ struct StoredExplainerTests {
         _ = try await store.recordOutcome(.abstained(try Abstention(reason: .signalUnreadable, message: "Lead V5 is flat.", detector: cnn)),
                                           input: a, run: r2)
         _ = try await store.recordError(input: b, run: r1, reason: "cannot read b")
-        return (store, a, b, folder)
+        return (store, a, b)
     }
 
     @Test func explainsTheStoredOutcomesAndAuditsTheRequest() async throws {
-        let (store, a, _, folder) = try await store()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let (store, a, _) = try await store()
         let loaded = try #require(try await StoredInputResults.load(input: a, from: store))
         #expect(loaded.outcomes.count == 2)
         #expect(loaded.outcomes[0].findings?.map(\.code) == ["afib", "long_qtc"])
@@ -64,8 +62,7 @@ struct StoredExplainerTests {
     }
 
     @Test func aModelAnswerThatFailsTheCheckerIsAuditedWithPromptRawAnswerAndVerdict() async throws {
-        let (store, a, _, folder) = try await store()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let (store, a, _) = try await store()
         // Drops the abstention and the afib finding, and invents a number: the checker must fail it.
         let bad = DraftAnswer(claims: [Claim(text: "Your heart rate is 250 beats per minute.", codes: ["afib"])],
                               doesNotMean: [], nextSteps: [])
@@ -91,8 +88,7 @@ struct StoredExplainerTests {
     }
 
     @Test func refusesUnknownInputsAndInputsWithOnlyErrors() async throws {
-        let (store, _, b, folder) = try await store()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let (store, _, b) = try await store()
         let explainer = StoredExplainer(store: store, actor: "t")
         await #expect(throws: ExplainerStoreError.unknownInput(InputID(rawValue: 99))) {
             _ = try await explainer.explain(input: InputID(rawValue: 99), audience: .patient)

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import FindingsStore
 
-@Suite("Findings store: batch writes and listings (SQLite; PostgreSQL when VIGIL_PG_URL is set)")
+@Suite("Findings store: batch writes and listings (SQLite and memory; PostgreSQL when VIGIL_PG_URL is set)")
 struct BatchRecordTests {
     @Test(arguments: StoreEngine.enabled) func aBatchRegistersAndRecordsInOneGoAndARefusedItemLeavesNothingBehind(_ engine: StoreEngine) async throws {
         let db = try await TestDatabase(engine)
@@ -64,5 +64,33 @@ struct BatchRecordTests {
         #expect((page1 + page2 + page3).map(\.id) == ids)
         #expect(try await store.inputs(kind: .ctStudy, after: nil, limit: 10).isEmpty)
         await #expect(throws: FindingsStoreError.self) { _ = try await store.inputs(kind: nil, after: nil, limit: 0) }
+    }
+
+    @Test(arguments: StoreEngine.enabled) func aRefusedItemDoesNotFillTheSourceMetadataOfAnInputAlreadyThere(_ engine: StoreEngine) async throws {
+        let db = try await TestDatabase(engine)
+        defer { db.remove() }
+        let store = try await db.open(actor: "test")
+        let input = try await store.registerInput(Sample.input(1))
+        #expect(input.sourceMetadata == nil)
+        let run = try await store.startRun(NewRun(detector: Sample.rhythm)).id
+        var withSource = Sample.input(1)
+        withSource.sourceMetadata = ["StudyInstanceUID": "1.2.3"]
+        // The second result names another detector: the item is refused, and the metadata it brought stays out.
+        let refused = try await store.recordBatch([
+            InputResults(input: withSource, results: [.init(run: run, result: .outcome(.findings([try Sample.afib(0.9)]))),
+                                                      .init(run: run, result: .outcome(.findings([try Sample.longQTc()])))]),
+        ])
+        guard case .refused(.provenanceMismatch) = refused.first else { Issue.record("not refused: \(refused)"); return }
+        #expect(try await store.input(id: input.id)?.sourceMetadata == nil)
+        #expect(try await store.findings(input: input.id).isEmpty)
+        #expect(try await store.run(id: run)?.counts == RunCounts())
+        // The same item without the bad result fills it, once.
+        let recorded = try await store.recordBatch([
+            InputResults(input: withSource, results: [.init(run: run, result: .outcome(.findings([try Sample.afib(0.9)])))]),
+        ])
+        guard case let .recorded(stored, results) = recorded.first else { Issue.record("not recorded: \(recorded)"); return }
+        #expect(stored.id == input.id && results == [.recorded])
+        #expect(try await store.input(id: input.id)?.sourceMetadata == ["StudyInstanceUID": "1.2.3"])
+        #expect(try await store.run(id: run)?.counts == RunCounts(inputs: 1, scored: 1))
     }
 }

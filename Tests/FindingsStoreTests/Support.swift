@@ -82,15 +82,25 @@ enum Sample {
     }
 }
 
-// MARK: - Both engines (the shared store tests run on SQLite always, on PostgreSQL when VIGIL_PG_URL is set)
+// MARK: - Every engine (the shared store tests run on SQLite and in memory always, on PostgreSQL when VIGIL_PG_URL is set)
 
 /// A findings store engine the shared tests run against.
 enum StoreEngine: String, CustomStringConvertible, Sendable {
     case sqlite
     case postgres
+    /// ``InMemoryFindingsStore``.
+    case memory
 
-    /// SQLite always; PostgreSQL too when `VIGIL_PG_URL` names a server (`Tools/postgres/cluster.sh start` prints one).
-    static var enabled: [StoreEngine] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+    /// SQLite and memory always; PostgreSQL too when `VIGIL_PG_URL` names a server (`Tools/postgres/cluster.sh start`
+    /// prints one).
+    static var enabled: [StoreEngine] { postgresURL == nil ? [.sqlite, .memory] : [.sqlite, .memory, .postgres] }
+
+    /// The enabled engines that keep their data in a database (a file or a server), which a test can reopen or reach
+    /// with raw SQL: all but memory, which has neither migrations to skip on reopening nor rows to damage.
+    static var databases: [StoreEngine] { enabled.filter(\.isDatabase) }
+
+    /// Whether the engine is a database (SQLite, PostgreSQL) rather than memory.
+    var isDatabase: Bool { self != .memory }
 
     /// `VIGIL_PG_URL`, when set and not empty.
     static var postgresURL: String? {
@@ -110,12 +120,37 @@ protocol TestableStore: FindingsStore {
 extension SQLiteFindingsStore: TestableStore {}
 extension PostgresFindingsStore: TestableStore {}
 
+/// The in-memory store has no schema and speaks no SQL: tests that need either run on ``StoreEngine/databases`` only.
+extension InMemoryFindingsStore: TestableStore {
+    struct NoSQL: Error {}
+    func appliedMigrations() async throws -> [String] { [] }
+    func executeRaw(_ sql: String) async throws { throw NoSQL() }
+    func schemaObjects() async throws -> [String] { [] }
+}
+
+/// The one in-memory store of a ``TestDatabase``: what every `open` of it returns, as every open of a file is the same
+/// file (it keeps the actor, log and clock of the first open).
+final class MemoryStoreBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var store: InMemoryFindingsStore?
+
+    func open(actor: String, log: (@Sendable (String) -> Void)?, now: @escaping @Sendable () -> Date) throws -> InMemoryFindingsStore {
+        try lock.withLock {
+            if let store { return store }
+            let made = try InMemoryFindingsStore(actor: actor, log: log, now: now)
+            store = made
+            return made
+        }
+    }
+}
+
 /// A fresh, empty database of one engine: a temp SQLite file, or a new database on the `VIGIL_PG_URL` server.
 struct TestDatabase: Sendable {
     let engine: StoreEngine
-    /// The SQLite file path, or the PostgreSQL URL.
+    /// The SQLite file path, or the PostgreSQL URL (empty in memory).
     let location: String
     private let folder: URL?
+    private let memory: MemoryStoreBox?
 
     init(_ engine: StoreEngine) async throws {
         self.engine = engine
@@ -124,16 +159,26 @@ struct TestDatabase: Sendable {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("FindingsStoreTests-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             self.folder = folder
+            memory = nil
             location = folder.appendingPathComponent("vigil.sqlite").path
         case .postgres:
             folder = nil
+            memory = nil
             location = try await ScratchDatabase.create(adminURL: StoreEngine.postgresURL!, prefix: "vigil_fst")
+        case .memory:
+            folder = nil
+            memory = MemoryStoreBox()
+            location = ""
         }
     }
 
     /// The store's migration names (each engine has its own list).
     var schemaMigrations: [String] {
-        engine == .sqlite ? SQLiteFindingsStore.schemaMigrations : PostgresFindingsStore.schemaMigrations
+        switch engine {
+        case .sqlite: SQLiteFindingsStore.schemaMigrations
+        case .postgres: PostgresFindingsStore.schemaMigrations
+        case .memory: []
+        }
     }
 
     /// Opens (migrating) the database.
@@ -143,6 +188,7 @@ struct TestDatabase: Sendable {
         switch engine {
         case .sqlite: try SQLiteFindingsStore(path: location, actor: actor, log: log, now: now)
         case .postgres: try await PostgresFindingsStore(url: location, actor: actor, log: log, now: now)
+        case .memory: try memory!.open(actor: actor, log: log, now: now)
         }
     }
 
@@ -151,6 +197,7 @@ struct TestDatabase: Sendable {
         switch engine {
         case .sqlite: try SQLiteFindingsStore(path: location, actor: actor, now: now)
         case .postgres: try await PostgresFindingsStore(url: location, actor: actor, now: now)
+        case .memory: try memory!.open(actor: actor, log: nil, now: now)
         }
     }
 
