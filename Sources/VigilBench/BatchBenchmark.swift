@@ -2,47 +2,11 @@ import BatchScoring
 import DetectorKit
 import FindingsStore
 import Foundation
-import TensorCore
 
-/// Measurements behind `vigil bench batch`: records per second through the whole batch (read →
-/// detectors → store) against detector-only throughput on the same records with the same workers, and
-/// the process's peak resident memory.
+/// Measurements behind `vigil bench batch`: records per second through ``BatchEngine`` (read → detectors →
+/// store) on a given store, and the process's peak resident memory. The benchmark runs the one scoring loop on
+/// two stores (in memory, SQLite), so the difference between them is what the database costs.
 public enum BatchBenchmark {
-    /// Scores `items` with `detectors` using `workers` tasks, without a store (the peer of a batch): on the same
-    /// executor and with the same share of the tensor core's threads per worker as ``BatchEngine``.
-    /// Returns the number of items and the seconds it took.
-    public static func detectorOnly<S: Sequence>(_ items: S, detectors: [AnyDetector], workers: Int) async throws -> (count: Int, seconds: Double)
-        where S.Element == any BatchItem
-    {
-        let start = Date()
-        var count = 0
-        var iterator = items.makeIterator()
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            let configuration = BatchEngine.Configuration(workers: workers)
-            let threads = configuration.resolvedThreadsPerWorker
-            func addNext() -> Bool {
-                guard let item = iterator.next() else { return false }
-                group.addTask(executorPreference: configuration.executor) { try await TensorThreads.withThreads(threads) {
-                    _ = try item.contentSHA256()
-                    let input = try item.read().input
-                    var findings = 0
-                    let request = DetectionRequest()  // as the engine: one per input, shared by its detectors
-                    for detector in detectors {
-                        if case let .findings(f) = try await detector.analyze(input, request: request) { findings += f.count }
-                    }
-                    return findings
-                } }
-                return true
-            }
-            for _ in 0..<max(1, workers) where !addNext() { break }
-            while try await group.next() != nil {
-                count += 1
-                _ = addNext()
-            }
-        }
-        return (count, Date().timeIntervalSince(start))
-    }
-
     /// The whole batch into `store`; returns the number of items and the seconds.
     public static func wholeBatch<S: Sequence>(_ items: S, count: Int, detectors: [AnyDetector], workers: Int,
                                                store: any FindingsStore) async throws -> (count: Int, seconds: Double)

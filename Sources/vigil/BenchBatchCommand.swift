@@ -2,17 +2,17 @@ import ArgumentParser
 import Foundation
 import VigilBench
 
-/// `vigil bench batch`: batch against detector-only throughput, and peak memory at two sizes
+/// `vigil bench batch`: the batch into SQLite against the same batch into memory, and peak memory at two sizes
 /// (``VigilBench/BatchThroughputBenchmark``).
 struct BenchBatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batch",
-        abstract: "Records/s through the whole batch (read → detectors → store) vs detector-only; peak memory at two sizes.",
+        abstract: "Records/s through the whole batch (read → detectors → store) into SQLite vs into memory; peak memory at two sizes.",
         discussion: """
         Inputs are synthetic ECGs made on the fly (a pool of --pool generated records, each input a distinct \
-        variant), scored by every registered ECG detector. Throughput runs alternate detector-only and whole-batch \
-        passes --repeats times on the same inputs and report the best of each; memory runs one child process per \
-        size and reads its peak resident set (VmHWM). Goals: store overhead ≤ 10 %, peak memory equal within 20 %.
+        variant), scored by every registered ECG detector. Throughput runs alternate passes of the same batch engine into an \
+        in-memory store and into SQLite, --repeats times on the same inputs, and report the best of each; memory runs one child \
+        process per size and reads its peak resident set (VmHWM). Goals: SQLite store overhead ≤ 10 %, peak memory equal within 20 %.
         """)
 
     @Option(help: "Inputs per throughput pass.") var count: Int = 1000
