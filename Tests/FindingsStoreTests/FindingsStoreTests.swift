@@ -373,23 +373,33 @@ struct FindingsStoreTests {
         let total = 150
         let finding = try Sample.afib(0.7)
 
+        // Halfway, the writer waits (up to 10 s) until every reader has seen the run part-way through, so the reads
+        // overlap the writes whatever the scheduler does: an actor store (memory) that the writer's task could
+        // otherwise fill before a reader task first runs, as on a loaded machine.
+        let partWay = ReaderCount()
         try await withThrowingTaskGroup(of: [Int].self) { group in
             group.addTask {
                 for i in 0..<total {
                     let input = try await writer.registerInput(Sample.input(i + 1))
                     _ = try await writer.recordOutcome(.findings([finding]), input: input.id, run: run.id)
+                    if i + 1 == total / 2 {
+                        let deadline = Date().addingTimeInterval(10)
+                        while await partWay.value < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
+                    }
                 }
                 return []
             }
             for store in [reader, writer, reader] {
                 group.addTask {
                     var seen: [Int] = []
+                    var counted = false
                     while seen.last != total {
                         let counts = try await store.run(id: run.id)!.counts
                         let findings = try await store.findings(run: run.id).count
                         // A committed outcome always comes with its finding (never half a transaction).
                         #expect(findings >= counts.scored)
                         seen.append(counts.scored)
+                        if !counted, counts.scored > 0, counts.scored < total { counted = true; await partWay.add() }
                     }
                     return seen
                 }
@@ -484,4 +494,10 @@ struct FindingsStoreTests {
             for secret in secrets { #expect(!text.contains(secret)) }
         }
     }
+}
+
+/// How many reader tasks have seen a run part-way through (readersSeeCommittedStateWhileOneWriterWrites).
+private actor ReaderCount {
+    private(set) var value = 0
+    func add() { value += 1 }
 }
