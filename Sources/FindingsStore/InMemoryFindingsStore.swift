@@ -305,7 +305,7 @@ public actor InMemoryFindingsStore: FindingsStore {
     public func recordOutcome(_ outcome: DetectorOutcome, input: InputID, run: RunID) async throws -> RecordResult {
         let prepared = try PreparedResult.prepare(.outcome(outcome))
         let result = try record(prepared, input: input, run: run, at: Millis.from(now()))
-        logRecord(result, prepared.status, input: input, run: run)
+        StoreRules.recordLine(result, prepared.status, input: input, run: run).map { log?($0) }
         return result
     }
 
@@ -313,19 +313,10 @@ public actor InMemoryFindingsStore: FindingsStore {
     public func recordError(input: InputID, run: RunID, reason: String) async throws -> RecordResult {
         let prepared = try PreparedResult.prepare(.error(reason))
         let result = try record(prepared, input: input, run: run, at: Millis.from(now()))
-        logRecord(result, prepared.status, input: input, run: run)
+        StoreRules.recordLine(result, prepared.status, input: input, run: run).map { log?($0) }
         return result
     }
 
-    private func logRecord(_ result: RecordResult, _ status: OutcomeStatus, input: InputID, run: RunID) {
-        switch (result, status) {
-        case (.recorded, .error): log?("findings store: recorded error for \(input) in \(run)")
-        case (.recorded, _): log?("findings store: recorded \(status.rawValue) for \(input) in \(run)")
-        case (.alreadyRecorded, .error): break
-        case (.alreadyRecorded, _):
-            log?("findings store: \(input) already has a result for this detector version; unchanged")
-        }
-    }
 
     /// Checks, in the SQLite store's order, everything that can refuse a result: the run exists and is open, every
     /// provenance is the run's detector, the input exists. Changes nothing.
@@ -622,18 +613,14 @@ extension InMemoryFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog,
     public func createToken(role: APIRole, name: String?, expiresAt: Date?, site: String?) async throws
         -> (secret: String, token: APIToken)
     {
-        let trimmed = try APIToken.checkedName(name)
-        let site = try APIToken.checkedSite(site, role: role)
-        let secret = APIToken.newSecret()
-        let digest = SHA256Digest.hex(of: Data(secret.utf8))
+        let new = try StoreRules.newToken(role: role, name: name, site: site)
+        let (trimmed, site, secret, digest) = (new.name, new.site, new.secret, new.digest)
         let at = Millis.from(now())
         let expires = expiresAt.map(Millis.from)
         tokenRows.append(TokenRow(digest: digest, role: role, name: trimmed, createdAt: at, expiresAt: expires, site: site))
         let id = Int64(tokenRows.count)
         tokenByDigest[digest] = tokenRows.count - 1
-        var details: [String: JSONValue] = ["role": .string(role.rawValue)]
-        if let expires { details["expiresAt"] = .string(ISO8601DateFormatter().string(from: Millis.date(expires))) }
-        if let site { details["site"] = .string(site) }
+        let details = StoreRules.tokenCreated(role: role, expiresAt: expires.map(Millis.date), site: site)
         audit(at: at, actor: actor, action: "token.create", object: "token:\(id)", details: details)
         return (secret, apiToken(tokenRows.count - 1))
     }

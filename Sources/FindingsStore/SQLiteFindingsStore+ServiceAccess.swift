@@ -11,10 +11,8 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog, S
     public func createToken(role: APIRole, name: String?, expiresAt: Date?, site: String?) async throws
         -> (secret: String, token: APIToken)
     {
-        let trimmed = try APIToken.checkedName(name)
-        let site = try APIToken.checkedSite(site, role: role)
-        let secret = APIToken.newSecret()
-        let digest = SHA256Digest.hex(of: Data(secret.utf8))
+        let new = try StoreRules.newToken(role: role, name: name, site: site)
+        let (trimmed, site, secret, digest) = (new.name, new.site, new.secret, new.digest)
         let at = Millis.from(now())
         let expires = expiresAt.map(Millis.from)
         let actor = self.actor
@@ -23,9 +21,7 @@ extension SQLiteFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog, S
                 INSERT INTO api_tokens (token_sha256, role, name, created_at, expires_at, site) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [digest, role.rawValue, trimmed, at, expires, site])
             let id = db.lastInsertedRowID
-            var details: [String: JSONValue] = ["role": .string(role.rawValue)]
-            if let expires { details["expiresAt"] = .string(ISO8601DateFormatter().string(from: Millis.date(expires))) }
-            if let site { details["site"] = .string(site) }
+            let details = StoreRules.tokenCreated(role: role, expiresAt: expires.map(Millis.date), site: site)
             try Self.audit(db, at: at, actor: actor, action: "token.create", object: "token:\(id)", details: details)
             return id
         }

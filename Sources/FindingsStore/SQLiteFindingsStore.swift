@@ -202,7 +202,7 @@ public final class SQLiteFindingsStore: FindingsStore {
         let result = try await pool.write { db in
             try Self.write(db, prepared, input: input, run: run, at: at, actor: actor)
         }
-        logRecord(result, prepared.status, input: input, run: run)
+        StoreRules.recordLine(result, prepared.status, input: input, run: run).map { log?($0) }
         return result
     }
 
@@ -214,19 +214,10 @@ public final class SQLiteFindingsStore: FindingsStore {
         let result = try await pool.write { db in
             try Self.write(db, prepared, input: input, run: run, at: at, actor: actor)
         }
-        logRecord(result, prepared.status, input: input, run: run)
+        StoreRules.recordLine(result, prepared.status, input: input, run: run).map { log?($0) }
         return result
     }
 
-    private func logRecord(_ result: RecordResult, _ status: OutcomeStatus, input: InputID, run: RunID) {
-        switch (result, status) {
-        case (.recorded, .error): log?("findings store: recorded error for \(input) in \(run)")
-        case (.recorded, _): log?("findings store: recorded \(status.rawValue) for \(input) in \(run)")
-        case (.alreadyRecorded, .error): break
-        case (.alreadyRecorded, _):
-            log?("findings store: \(input) already has a result for this detector version; unchanged")
-        }
-    }
 
     /// A result encoded and checked, ready to be written in a transaction.
     /// Checks the run and provenance, then claims the exactly-once key and writes the result, inside the

@@ -1,3 +1,4 @@
+import ContentHash
 import DetectorKit
 import Foundation
 
@@ -80,6 +81,43 @@ package enum StoreRules {
     /// A provenance in short, for error messages (no identifiers).
     package static func describe(_ p: DetectorProvenance) -> String {
         "\(p.id) \(p.version)" + (p.modelSHA256.map { " model \($0.prefix(12))" } ?? " without model")
+    }
+
+    /// The store log's line for a result just recorded (or found recorded already), nil when none is due
+    /// (a repeated error is not logged again). No patient data: ids only.
+    package static func recordLine(_ result: RecordResult, _ status: OutcomeStatus, input: InputID, run: RunID) -> String? {
+        switch (result, status) {
+        case (.recorded, .error): "findings store: recorded error for \(input) in \(run)"
+        case (.recorded, _): "findings store: recorded \(status.rawValue) for \(input) in \(run)"
+        case (.alreadyRecorded, .error): nil
+        case (.alreadyRecorded, _): "findings store: \(input) already has a result for this detector version; unchanged"
+        }
+    }
+
+    /// A token about to be created: its checked name and site, the secret shown once, and the secret's SHA-256 (the
+    /// only form stored).
+    package struct NewToken: Sendable {
+        package var name: String?
+        package var site: String?
+        package var secret: String
+        package var digest: String
+    }
+
+    /// Checks a new token's name and site (``APIToken/checkedName(_:)``, ``APIToken/checkedSite(_:role:)``) and
+    /// draws its secret.
+    package static func newToken(role: APIRole, name: String?, site: String?) throws -> NewToken {
+        let name = try APIToken.checkedName(name)
+        let site = try APIToken.checkedSite(site, role: role)
+        let secret = APIToken.newSecret()
+        return NewToken(name: name, site: site, secret: secret, digest: SHA256Digest.hex(of: Data(secret.utf8)))
+    }
+
+    /// The `token.create` audit entry's details: role, expiry (ISO 8601) and site; never the secret.
+    package static func tokenCreated(role: APIRole, expiresAt: Date?, site: String?) -> [String: JSONValue] {
+        var details: [String: JSONValue] = ["role": .string(role.rawValue)]
+        if let expiresAt { details["expiresAt"] = .string(ISO8601DateFormatter().string(from: expiresAt)) }
+        if let site { details["site"] = .string(site) }
+        return details
     }
 }
 

@@ -18,10 +18,8 @@ extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog,
     public func createToken(role: APIRole, name: String?, expiresAt: Date?, site: String?) async throws
         -> (secret: String, token: APIToken)
     {
-        let trimmed = try APIToken.checkedName(name)
-        let site = try APIToken.checkedSite(site, role: role)
-        let secret = APIToken.newSecret()
-        let digest = SHA256Digest.hex(of: Data(secret.utf8))
+        let new = try StoreRules.newToken(role: role, name: name, site: site)
+        let (trimmed, site, secret, digest) = (new.name, new.site, new.secret, new.digest)
         let at = Millis.round(now())
         let expires = expiresAt.map(Millis.round)
         let actor = actor
@@ -31,9 +29,7 @@ extension PostgresFindingsStore: APITokenStore, IdempotencyStore, PagedAuditLog,
                 VALUES (\(digest), \(role.rawValue), \(trimmed), \(at), \(expires), \(site)) RETURNING id
                 """).first else { throw FindingsStoreError.corruptRow(table: "api_tokens", id: 0, problem: "no id returned") }
             let id = try row.decode(Int64.self)
-            var details: [String: JSONValue] = ["role": .string(role.rawValue)]
-            if let expires { details["expiresAt"] = .string(ISO8601DateFormatter().string(from: expires)) }
-            if let site { details["site"] = .string(site) }
+            let details = StoreRules.tokenCreated(role: role, expiresAt: expires, site: site)
             try await Self.audit(conn, at: at, actor: actor, action: "token.create", object: "token:\(id)", details: details)
             return id
         }

@@ -388,19 +388,10 @@ public final class PostgresFindingsStore: FindingsStore {
         let result = try await transaction("recording an outcome") { conn in
             try await Self.write(conn, prepared, input: input, run: run, at: at, actor: actor)
         }
-        logRecord(result, prepared.status, input: input, run: run)
+        StoreRules.recordLine(result, prepared.status, input: input, run: run).map { log?($0) }
         return result
     }
 
-    func logRecord(_ result: RecordResult, _ status: OutcomeStatus, input: InputID, run: RunID) {
-        switch (result, status) {
-        case (.recorded, .error): log?("findings store: recorded error for \(input) in \(run)")
-        case (.recorded, _): log?("findings store: recorded \(status.rawValue) for \(input) in \(run)")
-        case (.alreadyRecorded, .error): break
-        case (.alreadyRecorded, _):
-            log?("findings store: \(input) already has a result for this detector version; unchanged")
-        }
-    }
 
     /// Checks the run and provenance, then claims the exactly-once key and writes the result, inside the
     /// caller's transaction.
