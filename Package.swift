@@ -117,12 +117,14 @@ let package = Package(
             dependencies: ["DetectorKit", "ContentHash", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
-        // MARK: Cardiology batch scoring and radiology worklist tagging (on the store and the registry)
-        .target(
-            name: "BatchScoring",
-            dependencies: ["DetectorKit", "DetectorInputs", "FindingsStore", "ECGFormats", "ImagingFormats", "ContentHash",
-                           "TensorCore"]
-        ),
+        // MARK: The one scoring loop: BatchEngine over batch items into a findings store
+        .target(name: "BatchScoring", dependencies: ["DetectorKit", "FindingsStore", "ContentHash", "TensorCore"]),
+        // MARK: Cardiology batch sources: ECG files, folders, manifests and generated records as batch items
+        .target(name: "ECGBatchSources",
+                dependencies: ["BatchScoring", "DetectorKit", "DetectorInputs", "ECGFormats", "ContentHash"]),
+        // MARK: Radiology worklist: study import and tagging on the scoring loop
+        .target(name: "WorklistTagging",
+                dependencies: ["BatchScoring", "DetectorKit", "DetectorInputs", "FindingsStore", "ImagingFormats"]),
         // MARK: Standard outputs: FHIR R4 JSON and CSV from stored findings
         .target(name: "FHIRExport", dependencies: ["DetectorKit", "FindingsStore"]),
         // MARK: Standard outputs for radiology: DICOM TID 1500 SR and Secondary Capture overlays from stored findings
@@ -142,7 +144,7 @@ let package = Package(
         ),
 
         // MARK: Benchmarks and evaluations against peers and references (library so the CLI stays a thin shell)
-        .target(name: "VigilBench", dependencies: ["TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "DetectorInputs",
+        .target(name: "VigilBench", dependencies: ["ECGBatchSources", "TensorCore", "ONNXEngine", "DetectorKit", "DetectorCatalog", "DetectorInputs",
                                                    "ECGFormats", "ECGSignal", "ECGDetectors", "ECGSynth", "CTSynth", "CTDetector",
                                                    "ImagingFormats", "BatchScoring", "FindingsStore", "Explainer"]),
 
@@ -176,7 +178,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "BatchScoringTests",
-            dependencies: ["BatchScoring", "DetectorKit", "DetectorInputs", "FindingsStore", "ECGFormats", "ECGSynth"],
+            dependencies: ["WorklistTagging", "ECGBatchSources", "BatchScoring", "DetectorKit", "DetectorInputs", "FindingsStore", "ECGFormats", "ECGSynth"],
             exclude: ["Fixtures"]),
         .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "FindingsStore", "DetectorKit"], exclude: ["Fixtures"]),
         .testTarget(name: "DICOMSRTests", dependencies: ["DICOMSR", "DICOM", "FindingsStore", "DetectorKit", "ImagingFormats"]),
@@ -218,7 +220,7 @@ if !package.dependencies.contains(where: {
 package.targets.append(contentsOf: [
     .target(
         name: "DICOMWebIngest",
-        dependencies: ["DICOM", "ImagingFormats", "DetectorKit", "DetectorInputs", "FindingsStore", "BatchScoring",
+        dependencies: ["WorklistTagging", "DICOM", "ImagingFormats", "DetectorKit", "DetectorInputs", "FindingsStore", "BatchScoring",
                        .product(name: "MultipartKit", package: "multipart-kit")]),
     .testTarget(
         name: "DICOMWebIngestTests",
@@ -239,7 +241,7 @@ package.dependencies.append(contentsOf: [
 ])
 package.targets.append(contentsOf: [
     .target(name: "VigilService",
-            dependencies: ["ECGScoring", "DetectorKit", "ECGFormats", "FindingsStore", "FHIRExport", "Explainer",
+            dependencies: ["ECGBatchSources", "ECGScoring", "DetectorKit", "ECGFormats", "FindingsStore", "FHIRExport", "Explainer",
                            "ExplainerStore", "ContentHash", "DICOM", "BatchScoring",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -291,7 +293,7 @@ package.targets.first { $0.name == "FindingsStoreTests" }?.dependencies.append("
 // Queue workers and `--enqueue` on the PostgreSQL store (issue 17)
 package.targets.append(contentsOf: [
     .target(name: "ScaleOut",
-            dependencies: ["BatchScoring", "PostgresStore", "FindingsStore", "DetectorKit", "ECGFormats"]),
+            dependencies: ["ECGBatchSources", "BatchScoring", "PostgresStore", "FindingsStore", "DetectorKit", "ECGFormats"]),
     .testTarget(name: "PostgresStoreTests",
                 dependencies: ["PostgresStore", "ScaleOut", "BatchScoring", "FindingsStore", "DetectorKit", "ECGFormats",
                                "ECGSynth", "DetectorCatalog"]),
@@ -323,12 +325,22 @@ for name in ["BatchScoringTests", "CTDetectorTests", "DICOMSRTests", "DICOMTests
 }
 
 
+// MARK: Issue 12: the jobs a user starts (batch, worker, worklist, export, explain, serve, token, synth, ECG
+// convert/score/plot) as library calls with plain-valued options, so that the CLI only parses and prints.
+package.targets.append(
+    .target(name: "VigilJobs",
+            dependencies: ["BatchScoring", "ECGBatchSources", "WorklistTagging", "DetectorCatalog", "DetectorKit",
+                           "ECGFormats", "ECGPlot", "ECGScoring", "ECGSynth", "CTSynth", "Explainer", "ExplainerStore",
+                           "FindingsStore", "PostgresStore", "ScaleOut", "StandardExports", "TensorCore", "VigilDoctor",
+                           "VigilService", .product(name: "Logging", package: "swift-log")])
+)
+
+package.targets.append(.testTarget(name: "VigilJobsTests", dependencies: ["VigilJobs", "VigilTestSupport"]))
+
 // MARK: The CLI is a thin shell: it depends on exactly the modules it imports (Tests/VigilCLITests/CLIImportTests
 // checks that list against Sources/vigil).
 package.targets.first { $0.name == "vigil" }?.dependencies = [
-    "DetectorKit", "DetectorCatalog", "FindingsStore", "PostgresStore", "BatchScoring", "ScaleOut",
-    "ECGFormats", "ECGScoring", "ECGPlot", "ECGSynth", "CTScoring", "CTSynth",
-    "StandardExports", "Explainer", "ExplainerStore", "VigilService", "VigilBench", "VigilDoctor", "TensorCore",
+    "DetectorKit", "DetectorCatalog", "CTScoring", "VigilBench", "VigilDoctor", "VigilJobs",
     .product(name: "ArgumentParser", package: "swift-argument-parser"),
     .product(name: "Logging", package: "swift-log"),
 ]

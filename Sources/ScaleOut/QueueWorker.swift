@@ -1,4 +1,5 @@
 import BatchScoring
+import ECGBatchSources
 import DetectorKit
 import ECGFormats
 import FindingsStore

@@ -1,4 +1,5 @@
 import BatchScoring
+import ECGBatchSources
 import DetectorCatalog
 import DetectorKit
 import ECGFormats

@@ -18,6 +18,11 @@ public struct ExplanationBenchmark: Sendable {
     public var questions: [String?] = ExplanationBenchmark.defaultQuestions.map { $0 == "-" ? nil : $0 }
     /// The audiences asked for.
     public var audiences: [Audience] = [.clinician, .patient]
+
+    /// The audiences a name asks for: patient, clinician, or both (nil for any other name).
+    public static func audiences(named name: String) -> [Audience]? {
+        name == "both" ? [.clinician, .patient] : Audience(rawValue: name).map { [$0] }
+    }
     /// At most this many inputs.
     public var limit: Int?
     /// Keep every exchange as JSON in this folder.

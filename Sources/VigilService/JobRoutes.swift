@@ -1,4 +1,5 @@
 import BatchScoring
+import ECGBatchSources
 import ECGFormats
 import FindingsStore
 import Foundation

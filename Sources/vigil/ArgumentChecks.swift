@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import PostgresStore
-import VigilDoctor
+import VigilJobs
 
 /// Checks commands run in `validate()`, before they read, create or write anything: a wrong argument
 /// fails with a message naming the option, and leaves no file or database behind.
@@ -43,16 +42,9 @@ enum ArgumentChecks {
         }
     }
 
-    /// A findings store path (`mustExist`: the command reads a store and must not create one).
+    /// A findings store path or URL (`mustExist`: the command reads a store and must not create one).
     static func store(_ db: String, mustExist: Bool) throws {
-        // A PostgreSQL URL (issue 17): checked for form here; the server is asked when the command runs.
-        if FindingsStores.isPostgres(db) {
-            do { _ = try PostgresURL(db) } catch { throw ValidationError("--db: \(error)") }
-            return
-        }
-        do { _ = try StoreLocation.validate(db, mustExist: mustExist) } catch let e as StoreLocationError {
-            throw ValidationError(e.description)
-        }
+        try job { try StoreArgument.check(db, mustExist: mustExist) }
     }
 
     /// The CSV reading options: a positive sampling rate, a voltage unit the CSV reader knows.
@@ -76,5 +68,15 @@ enum ArgumentChecks {
     /// A finite number above zero.
     static func positive(_ value: Double?, _ option: String) throws {
         if let value, !(value.isFinite && value > 0) { throw ValidationError("\(option) must be a number above 0, got \(value)") }
+    }
+
+    /// Runs a job's check or the job itself, its refusals shown as usage errors (as ArgumentParser's own).
+    static func job<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as JobError { throw ValidationError(e.description) }
+    }
+
+    /// The same for async jobs.
+    static func job<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let e as JobError { throw ValidationError(e.description) }
     }
 }

@@ -1,11 +1,6 @@
 import ArgumentParser
-import BatchScoring
-import DetectorCatalog
-import DetectorKit
-import ECGFormats
-import FindingsStore
-import PostgresStore
 import Foundation
+import VigilJobs
 
 /// `vigil batch ecg SOURCE --db FILE`: score a folder or manifest of ECGs with every registered ECG
 /// detector into the findings store (docs/batch.md).
@@ -37,68 +32,23 @@ struct BatchCommand: AsyncParsableCommand {
         @Flag(help: "Queue the inputs (one job per input and detector, in one transaction) for `vigil worker` instead of scoring them; --db must be a postgresql:// URL.")
         var enqueue = false
 
+        private var options: BatchJob.Options {
+            var options = BatchJob.Options(source: source, db: db)
+            options.workers = workers
+            options.csvSamplingRateHz = rate
+            options.csvUnits = units
+            options.progressInterval = progressInterval
+            options.enqueue = enqueue
+            return options
+        }
+
         func validate() throws {
-            try ArgumentChecks.atLeast(workers, 1, "--workers")
             try ArgumentChecks.csv(rate: rate, units: units)
-            try ArgumentChecks.positive(progressInterval, "--progress-interval")
-            try ArgumentChecks.existing(source, "SOURCE")
-            try ArgumentChecks.store(db, mustExist: false)
-            if enqueue, !FindingsStores.isPostgres(db) { throw ValidationError("--enqueue needs --db postgresql://USER@HOST:PORT/DB (the queue lives in PostgreSQL)") }
+            try ArgumentChecks.job { try options.validate() }
         }
 
         func run() async throws {
-            var options = ECGReadOptions()
-            options.samplingRateHz = rate
-            options.csvUnits = units
-            let detectors = try DetectorCatalog.registry().detectors(for: .ecg)
-            guard !detectors.isEmpty else { throw BatchError.noDetectors(kind: .ecg) }
-
-            let url = URL(fileURLWithPath: source)
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-                throw ValidationError("\(source): no such file or folder")
-            }
-            let items: AnySequence<any BatchItem>
-            let total: Int
-            var skippedFiles: ECGFolderSource.SkippedFiles?
-            var settings: [String: JSONValue] = [:]
-            if isFolder.boolValue {
-                let folder = try ECGFolderSource(folder: url, options: options)
-                items = folder.items()
-                let survey = folder.survey()
-                total = survey.inputs
-                skippedFiles = survey.skipped
-                settings["source"] = "folder"
-            } else {
-                let manifest = try ECGManifestSource(manifest: url, options: options)
-                items = manifest.items()
-                total = manifest.count()
-                settings["source"] = "manifest"
-            }
-            if let rate { settings["csvSamplingRateHz"] = .number(rate) }
-            if enqueue {
-                try await BatchEnqueueShell.run(items: items, detectors: detectors, db: db, rate: rate, units: units)
-                return
-            }
-            let store = try await FindingsStores.open(db, actor: "batch")
-            let engine = BatchEngine(
-                store: store, detectors: detectors,
-                configuration: .init(workers: workers ?? ProcessInfo.processInfo.activeProcessorCount))
-            let skippedNote = skippedFiles.map { $0.count > 0 ? " (\($0.count) other files skipped: not ECG records)" : "" } ?? ""
-            printError("batch: \(total) inputs\(skippedNote), detectors \(detectors.map { "\($0.id) \($0.descriptor.version)" }.joined(separator: ", ")), "
-                + "\(engine.configuration.workers) workers")
-            let printer = ProgressPrinter.standardError(interval: progressInterval)
-            var last: BatchProgress?
-            let report = try await engine.run(items, total: total, settings: settings) {
-                last = $0
-                printer.update($0)
-            }
-            if let last { printer.update(last, final: true) }
-            print(report.render())
-            if let skippedFiles, skippedFiles.count > 0 {
-                print("")
-                print(skippedFiles.render())
-            }
+            try await ArgumentChecks.job { try await BatchJob.run(options) }
         }
     }
 }

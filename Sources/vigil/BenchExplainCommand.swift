@@ -1,5 +1,4 @@
 import ArgumentParser
-import Explainer
 import Foundation
 import VigilBench
 
@@ -32,12 +31,8 @@ struct BenchExplainCommand: AsyncParsableCommand {
     var maxSeconds: Double?
 
     func run() async throws {
-        let audiences: [Audience]
-        switch audience {
-        case "both": audiences = [.clinician, .patient]
-        default:
-            guard let one = Audience(rawValue: audience) else { throw ValidationError("--audience must be patient, clinician or both") }
-            audiences = [one]
+        guard let audiences = ExplanationBenchmark.audiences(named: audience) else {
+            throw ValidationError("--audience must be patient, clinician or both")
         }
         var bench = ExplanationBenchmark(paths: paths.map { URL(fileURLWithPath: $0) })
         if !questions.isEmpty { bench.questions = questions.map { $0 == "-" ? nil : $0 } }

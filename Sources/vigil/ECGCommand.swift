@@ -1,7 +1,6 @@
 import ArgumentParser
-import ECGFormats
-import ECGScoring
 import Foundation
+import VigilJobs
 
 /// `vigil ecg …`: ECG records (the detector arrives with its issue).
 struct ECGCommand: ParsableCommand {
@@ -29,17 +28,10 @@ struct ECGCommand: ParsableCommand {
         }
 
         func run() throws {
-            var options = ECGReadOptions()
-            options.samplingRateHz = rate
-            options.csvUnits = units
-            let result = try ECGConversion.convert(URL(fileURLWithPath: record), options: options,
-                                                   npy: output.map { URL(fileURLWithPath: $0) }, wfdb: wfdb.map { URL(fileURLWithPath: $0) })
-            for w in result.record.warnings { printError("warning: \(w)") }
-            if !result.record.ignoredChannels.isEmpty {
-                printError("note: not ECG leads, left out: \(result.record.ignoredChannels.joined(separator: ", "))")
+            try ArgumentChecks.job {
+                try ECGJobs.convert(record: record, reading: ECGFileReading(csvSamplingRateHz: rate, csvUnits: units),
+                                    npy: output, wfdb: wfdb)
             }
-            for line in result.written { printError(line) }
-            print(result.summaryJSON)
         }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
-import ECGFormats
-import ECGPlot
 import Foundation
+import VigilJobs
 
 /// `vigil ecg plot`: the standard 12-lead printout of a record as a PNG.
 struct ECGPlotCommand: ParsableCommand {
@@ -38,51 +37,29 @@ struct ECGPlotCommand: ParsableCommand {
         try ArgumentChecks.outputFile(output, option: "--output")
         try ArgumentChecks.csv(rate: rate, units: units)
         if let findings { try ArgumentChecks.existing(findings, "--findings") }
-        guard ["detector", "annotations", "none"].contains(beats.lowercased()) else {
-            throw ValidationError("--beats must be detector, annotations or none, got '\(beats)'")
-        }
-        do { try plotOptions().validate() } catch let e as ECGPlotError { throw ValidationError(e.description) }
+        try ArgumentChecks.job { try plotOptions.validate() }
     }
 
-    /// The plot options from the command line.
-    private func plotOptions() throws -> ECGPlotOptions {
-        var options = ECGPlotOptions()
+    /// The printout's settings from the command line.
+    private var plotOptions: ECGJobs.PlotOptions {
+        var options = ECGJobs.PlotOptions()
         options.pxPerMM = pxPerMM
         options.startSeconds = start
         options.mmPerSecond = speed
         options.mmPerMillivolt = gain
-        if let layout {
-            guard let kind = ECGPlotLayout(rawValue: layout) else {
-                throw ValidationError("--layout must be one of: \(ECGPlotLayout.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            options.layout = kind
-        }
-        if raw {
-            options.filter = nil
-        } else {
-            let mainsHz: Double?
-            switch mains.lowercased() {
-            case "50": mainsHz = 50
-            case "60": mainsHz = 60
-            case "none", "off": mainsHz = nil
-            default: throw ValidationError("--mains must be 50, 60 or none, got '\(mains)'")
-            }
-            options.filter = DisplayFilter(mainsHz: mainsHz)
-        }
+        options.layout = layout
+        options.raw = raw
+        options.mains = mains
+        options.findings = findings
+        options.includeNegative = includeNegative
+        options.beats = beats
         return options
     }
 
     func run() throws {
-        var readOptions = ECGReadOptions()
-        readOptions.samplingRateHz = rate
-        readOptions.csvUnits = units
-        let ecg = try ECGReader.read(url: URL(fileURLWithPath: record), options: readOptions)
-        guard let source = ECGPrintout.Beats(rawValue: beats.lowercased()) else {
-            throw ValidationError("--beats must be detector, annotations or none, got '\(beats)'")
+        try ArgumentChecks.job {
+            try ECGJobs.plot(record: record, reading: ECGFileReading(csvSamplingRateHz: rate, csvUnits: units),
+                             options: plotOptions, to: output)
         }
-        let result = try ECGPrintout.draw(ecg, beats: source, findings: findings.map { URL(fileURLWithPath: $0) },
-                                          includeNegative: includeNegative, options: try plotOptions(), to: URL(fileURLWithPath: output))
-        for note in result.notes { printError(note) }
-        printError("wrote \(result.width)x\(result.height) px, \(result.layout) layout, \(result.filter) → \(output)")
     }
 }

@@ -1,9 +1,6 @@
 import ArgumentParser
-import DetectorCatalog
-import DetectorKit
-import ECGFormats
-import ECGScoring
 import Foundation
+import VigilJobs
 
 /// `vigil ecg score RECORD...`: runs every registered ECG detector on each record and prints the findings
 /// and measurements as a table (the machine's own measurements side by side), or Vigil JSON.
@@ -31,35 +28,9 @@ struct ECGScoreCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = DetectorSettings(ecgMainsHz: mains)
-        let scorer = try ECGScorer(registry: DetectorCatalog.registry(settings: settings), runSettings: settings.runSettings)
-        var options = ECGReadOptions()
-        options.samplingRateHz = rate
-        options.csvUnits = units
-        var documents: [ECGScoreDocument] = []
-        var failures = 0
-        for path in records {
-            let record: ECGRecord
-            do {
-                record = try ECGReader.read(url: URL(fileURLWithPath: path), options: options)
-            } catch {
-                let text = "\(error)"
-                let name = URL(fileURLWithPath: path).lastPathComponent
-                printError(text.contains(name) ? text : "\(name): \(text)")
-                failures += 1
-                continue
-            }
-            for w in record.warnings { printError("warning: \(w)") }
-            let result = try await scorer.score(record)
-            if json {
-                documents.append(result.document)
-            } else {
-                print(try result.table(configuration: settings.ecgAnalysisConfiguration))
-            }
-        }
-        if json {
-            let data = documents.count == 1 ? try VigilJSON.encode(documents[0], pretty: true) : try VigilJSON.encode(documents, pretty: true)
-            print(String(decoding: data, as: UTF8.self))
+        let failures = try await ArgumentChecks.job {
+            try await ECGJobs.score(records: records, json: json, mainsHz: mains,
+                                    reading: ECGFileReading(csvSamplingRateHz: rate, csvUnits: units))
         }
         if failures > 0 { throw ExitCode(1) }
     }

@@ -1,9 +1,6 @@
 import ArgumentParser
-import DetectorCatalog
-import DetectorKit
 import Foundation
-import PostgresStore
-import StandardExports
+import VigilJobs
 
 /// `vigil export --db FILE --format csv|fhir|hl7v2|dicom-sr`: the store's results as CSV, a FHIR R4 Bundle,
 /// HL7 v2.5.1 ORU^R01 messages (to a file and/or over MLLP), or DICOM TID 1500 SRs (docs/export.md).
@@ -18,7 +15,7 @@ struct ExportCommand: AsyncParsableCommand {
             dicom-sr one Comprehensive 3D SR per CT study and detector, plus Secondary Capture overlays (--output DIR, required)
             """)
 
-    static let formats = StoreExport.Format.allCases.map(\.rawValue)
+    static let formats = ExportJob.formats
 
     @Option(help: "The findings store.") var db: String
     @Option(help: "csv, fhir, hl7v2 or dicom-sr.") var format: String
@@ -30,59 +27,22 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "hl7v2: frame the messages written to --output with MLLP (0x0B … 0x1C 0x0D).") var mllpFraming = false
 
     /// Every argument is checked here, before any file is opened or created.
-    func validate() throws {
-        guard Self.formats.contains(format) else {
-            throw ValidationError("--format must be one of \(Self.formats.joined(separator: ", ")); got '\(format)'")
-        }
-        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db): no such findings store") }
-        if let kind, ![InputKind.ecg.rawValue, InputKind.ctStudy.rawValue].contains(kind) {
-            throw ValidationError("--kind must be ecg or ct_study; got '\(kind)'")
-        }
-        if format != "hl7v2" {
-            if mllp != nil { throw ValidationError("--mllp is for --format hl7v2 only") }
-            if mllpFraming { throw ValidationError("--mllp-framing is for --format hl7v2 only") }
-            if receivingApplication != nil || receivingFacility != nil {
-                throw ValidationError("--receiving-application/--receiving-facility are for --format hl7v2 only")
-            }
-        }
-        if let mllp { try Self.checkAddress(mllp) }
-        var isFolder: ObjCBool = false
-        if format == "dicom-sr" {
-            guard let output else { throw ValidationError("--format dicom-sr needs --output DIR (one file per study)") }
-            if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), !isFolder.boolValue {
-                throw ValidationError("\(output): exists and is not a folder")
-            }
-            let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
-            guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ValidationError("\(output): its parent folder \(parent) does not exist")
-            }
-        } else if let output {
-            if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), isFolder.boolValue {
-                throw ValidationError("\(output): is a folder; --output names a file for --format \(format)")
-            }
-            let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
-            guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ValidationError("\(output): its parent folder \(parent) does not exist")
-            }
-        }
+    private var options: ExportJob.Options {
+        var options = ExportJob.Options(db: db, format: format)
+        options.output = output
+        options.kind = kind
+        options.mllp = mllp
+        options.receivingApplication = receivingApplication
+        options.receivingFacility = receivingFacility
+        options.mllpFraming = mllpFraming
+        return options
     }
 
-    /// HOST:PORT with a port in 1…65535.
-    static func checkAddress(_ address: String) throws {
-        guard let colon = address.lastIndex(of: ":"), colon != address.startIndex,
-              let port = Int(address[address.index(after: colon)...]), (1...65535).contains(port)
-        else { throw ValidationError("--mllp must be HOST:PORT with a port from 1 to 65535; got '\(address)'") }
+    func validate() throws {
+        try ArgumentChecks.job { try options.validate() }
     }
 
     func run() async throws {
-        let store = try await FindingsStores.open(db, actor: "export")
-        var export = StoreExport(format: StoreExport.Format(rawValue: format)!)
-        export.kind = kind.map(InputKind.init(rawValue:))
-        export.modelCards = (try? DetectorCatalog.registry().detectors.compactMap(\.modelCard)) ?? []
-        export.receivingApplication = receivingApplication
-        export.receivingFacility = receivingFacility
-        export.mllp = mllp
-        export.mllpFraming = mllpFraming
-        try await export.run(store: store, output: output.map { URL(fileURLWithPath: $0) }, note: printError)
+        try await ArgumentChecks.job { try await ExportJob.run(options) }
     }
 }

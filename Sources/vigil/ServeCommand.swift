@@ -1,10 +1,7 @@
 import ArgumentParser
-import DetectorCatalog
-import Explainer
 import Foundation
 import Logging
-import PostgresStore
-import VigilService
+import VigilJobs
 
 /// `vigil serve`: the HTTP service (routes in docs/service.md, contract at /openapi.json).
 struct ServeCommand: AsyncParsableCommand {
@@ -32,24 +29,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-job-upload-mib"), help: "Largest job upload in MiB (413 above; larger batches go by --data-root paths).") var maxJobUploadMiB = 64
     @OptionGroup var compute: ComputeOptions
 
+    private var options: ServeJob.Options {
+        var options = ServeJob.Options(db: db)
+        options.host = host
+        options.port = port
+        options.models = models
+        options.mainsHz = mains
+        options.scoringSlots = scoringSlots
+        options.scoringQueue = scoringQueue
+        options.maxUploadMiB = maxUploadMiB
+        options.explainBackend = explainBackend
+        options.dicomwebSpool = dicomwebSpool
+        options.seriesQuietSeconds = seriesQuietSeconds
+        options.dataRoot = dataRoot
+        options.jobSpool = jobSpool
+        options.maxJobUploadMiB = maxJobUploadMiB
+        return options
+    }
+
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
-        if let mains, mains != 50 && mains != 60 { throw ValidationError("--mains must be 50 or 60") }
-        guard scoringSlots >= 1 else { throw ValidationError("--scoring-slots must be at least 1") }
-        guard scoringQueue >= 0 else { throw ValidationError("--scoring-queue must be at least 0") }
-        guard (1...1024).contains(maxUploadMiB) else { throw ValidationError("--max-upload-mib must be 1 to 1024") }
-        guard (1...4096).contains(maxJobUploadMiB) else { throw ValidationError("--max-job-upload-mib must be 1 to 4096") }
-        if let dataRoot {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dataRoot, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ValidationError("--data-root \(dataRoot): no such folder")
-            }
-        }
-        guard seriesQuietSeconds > 0, seriesQuietSeconds <= 3600 else { throw ValidationError("--series-quiet-seconds must be above 0 and at most 3600") }
-        guard BackendKind(rawValue: explainBackend) != nil else { throw ValidationError("--explain-backend must be template or openai") }
-        if FindingsStores.isPostgres(db), dicomwebSpool == nil {
-            throw ValidationError("--dicomweb-spool is required with a postgresql:// store (the STOW-RS spool is a folder on this server)")
-        }
+        try ArgumentChecks.job { try options.validate() }
     }
 
     func run() async throws {
@@ -57,34 +56,6 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "vigil")
         logger.logLevel = .info
-        let store = try await FindingsStores.openService(db, actor: "service")
-        let settings = DetectorSettings(ecgMainsHz: mains)
-        var notes: [String] = []
-        let registry = try DetectorCatalog.registry(settings: settings, modelsDirectory: models.map { URL(fileURLWithPath: $0) },
-                                                    warn: { line in
-                                                        printError("warning: \(line)")
-                                                        // Readiness is unauthenticated: no server paths in it.
-                                                        notes.append(String(line.prefix { $0 != ":" }))
-                                                    })
-        var options = VigilServiceOptions()
-        options.scoringSlots = scoringSlots
-        options.scoringQueue = scoringQueue
-        options.maxECGBodyBytes = maxUploadMiB << 20
-        options.explainBackend = BackendKind(rawValue: explainBackend)!
-        options.openAI = OpenAIConfiguration.fromEnvironment()
-        options.dataRoot = dataRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
-        options.maxJobUploadBytes = maxJobUploadMiB << 20
-        options.jobSpool = jobSpool.map { URL(fileURLWithPath: $0, isDirectory: true) }
-        var server = VigilServer(store: store, registry: registry, dicomwebSpool: URL(fileURLWithPath: dicomwebSpool ?? db + ".dicomweb"))
-        server.runSettings = settings.runSettings
-        server.options = options
-        server.notes = notes
-        server.seriesQuietSeconds = seriesQuietSeconds
-        server.warn = { printError($0) }
-        let shownHost = host
-        try await server.run(host: host, port: port, logger: logger, onRunning: { bound in
-            printError("vigil serve: listening on http://\(shownHost):\(bound)")
-        })
-        printError("vigil serve: stopped")
+        try await ArgumentChecks.job { try await ServeJob.run(options, logger: logger) }
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
-import DetectorKit
-import FindingsStore
 import Foundation
-import PostgresStore
+import VigilJobs
 
 /// `vigil token create|list|revoke`: bearer tokens of `vigil serve`. Only a token's SHA-256 is stored; the
 /// token itself is printed once, alone on standard output, by `create`.
@@ -23,24 +21,13 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Limit the token to one site (e.g. cardiology-north: letters, digits, '.', '-', '_'; not for admin). Default: hospital-wide.") var site: String?
 
         func validate() throws {
-            guard APIRole(rawValue: role) != nil else {
-                throw ValidationError("--role must be one of \(APIRole.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            if let expiresDays, !(1...3650).contains(expiresDays) { throw ValidationError("--expires-days must be 1 to 3650") }
-            do { _ = try APIToken.checkedSite(site, role: APIRole(rawValue: role)!) } catch let e as APITokenError {
-                throw ValidationError("--site: \(e.description)")
-            }
+            try ArgumentChecks.job { try TokenJob.validateCreate(role: role, expiresDays: expiresDays, site: site) }
         }
 
         func run() async throws {
-            let store = try await FindingsStores.openService(db, actor: "cli")
-            let expires = expiresDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
-            let (secret, token) = try await store.createToken(role: APIRole(rawValue: role)!, name: name, expiresAt: expires,
-                                                              site: site)
-            print(secret)
-            let until = token.expiresAt.map { "valid until \(ISO8601DateFormatter().string(from: $0))" } ?? "valid until revoked"
-            let reach = token.site.map { "site \($0)" } ?? "hospital-wide"
-            printError("token #\(token.id) (\(token.role.rawValue), \(reach)) created, \(until); it is not shown again")
+            try await ArgumentChecks.job {
+                try await TokenJob.create(db: db, role: role, name: name, expiresDays: expiresDays, site: site)
+            }
         }
     }
 
@@ -50,17 +37,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            guard FindingsStores.mayExist(db) else { throw ValidationError("\(db): no such findings store") }
-            let tokens = try await FindingsStores.openService(db, actor: "cli").tokens()
-            if json {
-                print(String(decoding: try VigilJSON.encode(tokens, pretty: true), as: UTF8.self))
-                return
-            }
-            let f = ISO8601DateFormatter()
-            print("id\trole\tsite\tcreated\texpires\trevoked\tname")
-            for t in tokens {
-                print("\(t.id)\t\(t.role.rawValue)\t\(t.site ?? "*")\t\(f.string(from: t.createdAt))\t\(t.expiresAt.map(f.string(from:)) ?? "-")\t\(t.revokedAt.map(f.string(from:)) ?? "-")\t\(t.name ?? "")")
-            }
+            try await ArgumentChecks.job { try await TokenJob.list(db: db, json: json) }
         }
     }
 
@@ -70,9 +47,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Argument(help: "The token's id.") var id: Int64
 
         func run() async throws {
-            guard FindingsStores.mayExist(db) else { throw ValidationError("\(db): no such findings store") }
-            let token = try await FindingsStores.openService(db, actor: "cli").revokeToken(id: id)
-            printError("token #\(token.id) revoked")
+            try await ArgumentChecks.job { try await TokenJob.revoke(db: db, id: id) }
         }
     }
 }

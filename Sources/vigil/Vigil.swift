@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import TensorCore
 import VigilBench
 import VigilDoctor
+import VigilJobs
 
 /// The `vigil` command: a thin shell over Vigil's libraries.
 @main
@@ -25,10 +25,7 @@ struct ComputeOptions: ParsableArguments {
     }
 
     func apply() throws {
-        if let threads {
-            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-            TensorThreads.processDefault = threads
-        }
+        if let threads { try ArgumentChecks.job { try ProcessThreads.setDefault(threads) } }
     }
 }
 

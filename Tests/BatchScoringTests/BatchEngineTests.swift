@@ -1,4 +1,5 @@
 import BatchScoring
+import ECGBatchSources
 import DetectorInputs
 import DetectorKit
 import ECGFormats

@@ -1,4 +1,5 @@
 @testable import BatchScoring
+@testable import ECGBatchSources
 import ECGSynth
 import FindingsStore
 import Foundation

@@ -1,4 +1,5 @@
 import BatchScoring
+import WorklistTagging
 import DetectorInputs
 import DetectorKit
 import FindingsStore

@@ -1,3 +1,4 @@
+import BatchScoring
 import ContentHash
 import DetectorInputs
 import ECGFormats
@@ -29,7 +30,7 @@ public struct GeneratedItem: BatchItem {
 
     /// Derived from the run and index (the content is a function of them).
     public func contentSHA256() throws -> String {
-        ContentDigestOfText.sha256("synthetic-ecg|\(run)|\(index)")
+        SHA256Digest.hex(of: Data("synthetic-ecg|\(run)|\(index)".utf8))
     }
 
     /// The pool record with the item's offset.
@@ -46,11 +47,5 @@ public struct GeneratedItem: BatchItem {
     /// Items 0..<count over `pool`, lazily.
     public static func items(count: Int, run: String, pool: [ECGRecord]) -> AnySequence<any BatchItem> {
         AnySequence((0..<count).lazy.map { GeneratedItem(index: $0, run: run, pool: pool) as any BatchItem })
-    }
-}
-
-enum ContentDigestOfText {
-    static func sha256(_ text: String) -> String {
-        SHA256Digest.hex(of: Data(text.utf8))
     }
 }

@@ -1,3 +1,4 @@
+import BatchScoring
 import Foundation
 
 /// A file under an ECG folder that is not an ECG record — a manifest, a labels or beats table, a README,

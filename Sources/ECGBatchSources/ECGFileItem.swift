@@ -1,3 +1,4 @@
+import BatchScoring
 import DetectorInputs
 import ECGFormats
 import Foundation

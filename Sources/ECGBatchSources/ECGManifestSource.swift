@@ -1,3 +1,4 @@
+import BatchScoring
 import ECGFormats
 import Foundation
 

@@ -1,8 +1,9 @@
+import BatchScoring
 import DetectorInputs
 import DetectorKit
 import FindingsStore
-import ImagingFormats
 import Foundation
+import ImagingFormats
 
 /// Puts CT studies on the worklist: registers each study (a folder of DICOM files, or PNG slices with
 /// their sidecar) as an input identified by the digest of its files, and adds it to the worklist under

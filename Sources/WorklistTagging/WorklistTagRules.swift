@@ -1,3 +1,4 @@
+import BatchScoring
 import DetectorKit
 import FindingsStore
 import Foundation
