@@ -337,6 +337,14 @@ package.targets.append(
 
 package.targets.append(.testTarget(name: "VigilJobsTests", dependencies: ["VigilJobs", "VigilTestSupport"]))
 
+// Issue 12 hygiene: the package settings Hummingbird uses, on the shell and its jobs so far (existentials
+// spelled `any`; members visible only from modules a file imports, so the shell cannot lean on transitive imports).
+for name in ["vigil", "VigilJobs"] {
+    package.targets.first { $0.name == name }?.swiftSettings = [
+        .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}
+
 // MARK: The CLI is a thin shell: it depends on exactly the modules it imports (Tests/VigilCLITests/CLIImportTests
 // checks that list against Sources/vigil).
 package.targets.first { $0.name == "vigil" }?.dependencies = [

@@ -1,6 +1,7 @@
 import BatchScoring
 import DetectorCatalog
 import DetectorKit
+import FindingsStore
 import Foundation
 import PostgresStore
 import ScaleOut

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DetectorCatalog
+import DetectorKit
 import Foundation
 
 /// `vigil models`: registered detectors and their model cards.
