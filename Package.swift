@@ -337,9 +337,11 @@ package.targets.append(
 
 package.targets.append(.testTarget(name: "VigilJobsTests", dependencies: ["VigilJobs", "VigilTestSupport"]))
 
-// Issue 12 hygiene: the package settings Hummingbird uses, on the shell and its jobs so far (existentials
-// spelled `any`; members visible only from modules a file imports, so the shell cannot lean on transitive imports).
-for name in ["vigil", "VigilJobs"] {
+// Issue 12 hygiene: the package settings Hummingbird uses, on the shell, its jobs and the upper floors so far
+// (existentials spelled `any`; members visible only from modules a file imports, so no file leans on transitive
+// imports). The lower floors (TensorCore, ONNXEngine, readers, detectors, stores, service) are not switched yet.
+for name in ["vigil", "VigilJobs", "BatchScoring", "ECGBatchSources", "WorklistTagging", "ScaleOut", "StandardExports",
+             "ExplainerStore", "ECGScoring", "CTScoring", "DetectorCatalog", "VigilDoctor"] {
     package.targets.first { $0.name == name }?.swiftSettings = [
         .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
     ]

@@ -59,7 +59,7 @@ public struct WorklistTagRules: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey { case prefix, findingCode, highThreshold, priorities }
 
     /// Decodes; every key is optional.
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(prefix: try c.decodeIfPresent(String.self, forKey: .prefix) ?? "PANCREAS",
                   findingCode: try c.decodeIfPresent(String.self, forKey: .findingCode),
