@@ -93,9 +93,7 @@ public enum ExplainJob {
     private static func explainStored(db: String, input: String, audience: Audience, backend: BackendKind, cards: [ModelCard],
                                       options: Options, output: JobOutput) async throws
     {
-        guard FindingsStores.isPostgres(db) || FileManager.default.fileExists(atPath: db) else {
-            throw JobError("\(db): no such findings store")
-        }
+        try StoreArgument.requireExisting(db)
         let store = try await FindingsStores.open(db, actor: options.actor)
         let id: InputID
         if let n = Int64(input) {
