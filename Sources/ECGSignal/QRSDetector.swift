@@ -71,6 +71,22 @@ public struct QRSDetector: Sendable {
         public var dominantLeadVeto = 0.1
         /// See `dominantLeadVeto`.
         public var dominantLeadRatio = 2.0
+        /// A beat that splits an ordinary RR interval in two is dropped as noise when some usable lead shows less
+        /// than `interpolatedBeatVeto` of its typical beat energy within ±75 ms of it (0 turns this off). "Splits":
+        /// both flanking intervals are shorter than `interpolatedShortRR` of the median of the 8 intervals before
+        /// it and together shorter than `interpolatedSumRR` of that median. A true interpolated ectopic beat shows
+        /// QRS energy in every lead, so it is kept; an artefact spike in one lead is not.
+        public var interpolatedBeatVeto = 0.05
+        /// See `interpolatedBeatVeto`.
+        public var interpolatedShortRR = 0.8, interpolatedSumRR = 1.15
+        /// A candidate less than `replacementWindow` seconds after the last beat (too close for two ventricular
+        /// depolarisations) replaces that beat when it is above the threshold and shows at least 0.1 of the typical
+        /// beat energy in every usable lead, while the last beat showed less than `replacementWeakLead` (and under
+        /// a quarter of the candidate's) in its weakest lead: the beat taken was a spike or a tall P wave just before
+        /// the QRS. Multi-lead records only; 0 turns this off.
+        public var replacementWeakLead = 0.2
+        /// See `replacementWeakLead` (s).
+        public var replacementWindow = 0.25
         /// Creates the default configuration.
         public init() {}
     }
@@ -105,6 +121,7 @@ public struct QRSDetector: Sendable {
         let refractory = Int((configuration.refractory * fs).rounded())
         let tWindow = Int((configuration.tWaveWindow * fs).rounded())
         let half = Int((0.075 * fs).rounded())
+        let replaceWithin = Int((configuration.replacementWindow * fs).rounded())
 
         // Candidate peaks: local maxima of the integrated feature.
         var candidates: [Int] = []
@@ -149,6 +166,23 @@ public struct QRSDetector: Sendable {
             let lo = max(0, i - half), hi = min(n - 1, i + half)
             return (f.leadEnergies[best][lo...hi].max() ?? 0) < configuration.dominantLeadVeto
         }
+        /// The weakest usable lead's normalised energy within ±75 ms of `i` (nil for single-lead records).
+        func weakestLead(at i: Int) -> Double? {
+            guard f.leadEnergies.count > 1 else { return nil }
+            let w = f.leadWeights(at: i)
+            let lo = max(0, i - half), hi = min(n - 1, i + half)
+            let levels = f.leadEnergies.indices.filter { w[$0] > 0 && f.leadScales[$0] > 0 }
+                .map { f.leadEnergies[$0][lo...hi].max() ?? 0 }
+            return levels.count > 1 ? levels.min() : nil
+        }
+        /// Whether candidate `i`, too close to the last beat to be another beat, is the QRS and the last beat was
+        /// noise or a P wave before it: `i` is above the threshold and shows in every usable lead, the last beat
+        /// hardly shows in one of them (see `Configuration.replacementWeakLead`).
+        func replacesLastBeat(_ i: Int) -> Bool {
+            guard configuration.replacementWeakLead > 0, let last = beats.last, mwi[i] > threshold1,
+                  let here = weakestLead(at: i), let there = weakestLead(at: last) else { return false }
+            return here >= 0.1 && there < configuration.replacementWeakLead && there < 0.25 * here
+        }
         func averageRR() -> Double? {
             guard !rr.isEmpty else { return nil }
             let recent = rr.suffix(8)
@@ -190,6 +224,11 @@ public struct QRSDetector: Sendable {
                 continue
             }
             k += 1
+            if let last = beats.last, i - last < replaceWithin, replacesLastBeat(i) {
+                beats[beats.count - 1] = i; beatSlope[beatSlope.count - 1] = slope(at: i)
+                if !rr.isEmpty { rr[rr.count - 1] += i - last }
+                continue
+            }
             if let last = beats.last, i - last < refractory { continue }
             if mwi[i] > threshold1 && !isTWave(i) && !isNoiseInTheDominantLead(i) {
                 accept(i, searchBack: false)
@@ -199,6 +238,7 @@ public struct QRSDetector: Sendable {
             }
         }
         while searchBack(before: n - 1 + refractory) {}
+        beats = withoutInterpolatedNoise(beats, f)
 
         // Fiducial: largest combined band-passed amplitude within ±75 ms of each integrated peak.
         var fiducials: [Int] = []
@@ -216,6 +256,38 @@ public struct QRSDetector: Sendable {
     }
 }
 
+extension QRSDetector {
+    /// Drops beats that split an ordinary RR interval and that some usable lead does not show (see
+    /// `Configuration.interpolatedBeatVeto`). `beats` are ascending indices into the feature; the result keeps
+    /// their order. Single-lead records are returned unchanged: the one lead shows every beat it found.
+    func withoutInterpolatedNoise(_ beats: [Int], _ f: QRSFeature) -> [Int] {
+        let c = configuration
+        guard c.interpolatedBeatVeto > 0, f.leadEnergies.count > 1, beats.count >= 10 else { return beats }
+        let n = f.integrated.count
+        let half = Int((0.075 * f.sampleRate).rounded())
+        var kept: [Int] = Array(beats.prefix(1))
+        var j = 1
+        while j < beats.count {
+            let b = beats[j]
+            defer { j += 1 }
+            guard j + 1 < beats.count, kept.count >= 9, let prev = kept.last else { kept.append(b); continue }
+            let next = beats[j + 1]
+            let recent = (kept.count - 9..<kept.count - 1).map { Double(kept[$0 + 1] - kept[$0]) }
+            let typical = median(recent)
+            let before = Double(b - prev), after = Double(next - b)
+            guard before < c.interpolatedShortRR * typical, after < c.interpolatedShortRR * typical,
+                  before + after < c.interpolatedSumRR * typical else { kept.append(b); continue }
+            let w = f.leadWeights(at: b)
+            let lo = max(0, b - half), hi = min(n - 1, b + half)
+            let silent = f.leadEnergies.indices.contains { l in
+                w[l] > 0 && f.leadScales[l] > 0 && (f.leadEnergies[l][lo...hi].max() ?? 0) < c.interpolatedBeatVeto
+            }
+            if !silent { kept.append(b) }
+        }
+        return kept
+    }
+}
+
 /// Per-lead QRS features combined across leads.
 struct QRSFeature {
     let sampleRate: Double
@@ -230,6 +302,8 @@ struct QRSFeature {
     let integrated: [Double]
     /// Each lead's normalised (clipped) energy, and its weight per window with the windows' centre samples.
     let leadEnergies: [[Double]]
+    /// Each lead's typical per-beat energy before normalisation (0: the lead has no energy, its values are raw).
+    let leadScales: [Double]
     let windowWeights: [[Double]]
     let windowCentres: [Double]
 
@@ -276,7 +350,7 @@ struct QRSFeature {
         if starts.count > 1, n - starts.last! < span / 2 { starts.removeLast() }
         let ends = Array(starts.dropFirst()) + [n]
         var windowWeights: [[Double]] = []   // [lead][window]
-        var energies: [[Double]] = [], amplitudes: [[Double]] = []
+        var energies: [[Double]] = [], amplitudes: [[Double]] = [], scales: [Double] = []
         for lead in leads {
             let y = try bp.filtfilt(lead.map(Double.init))
             var e = [Double](repeating: 0, count: n)
@@ -308,6 +382,7 @@ struct QRSFeature {
                 return w * consistency * consistency
             })
             energies.append(eScale > 0 ? e.map { min($0 / eScale, c.energyClip) } : e)
+            scales.append(eScale)
             amplitudes.append(aScale > 0 ? a.map { $0 / aScale } : a)
         }
         let weights = windowWeights.map { $0.reduce(0, +) / Double($0.count) }
@@ -341,6 +416,7 @@ struct QRSFeature {
         self.combinedAmplitude = ca
         self.integrated = integrated
         self.leadEnergies = energies
+        self.leadScales = scales
         self.windowWeights = windowWeights
         self.windowCentres = centres
     }
