@@ -138,6 +138,64 @@ func hardSyntheticSet() -> [SyntheticECG] {
         #expect(r.match.falseNegatives <= 1 && r.match.falsePositives <= 1, "\(r.match) of \(r.beats) beats after the artefact")
     }
 
+    /// A 60 s two-lead synthetic record at 360 Hz with one cycle of a 10 Hz sine of `amplitude` mV (100 ms; at 1 mV
+    /// about a QRS's 5–15 Hz energy) centred at `centre(previous beat, next beat)` (samples) between five pairs of its beats, in
+    /// lead 0 only or in both leads. Returns the record's beats, the leads, and the burst centres (samples).
+    private func recordWithBursts(seed: UInt64, amplitude: Double = 1, centre: (Int, Int) -> Int, bothLeads: Bool)
+        -> (beats: [Int], leads: [[Float]], bursts: [Int]) {
+        var o = SyntheticECG.Options(); o.seed = seed; o.leadCount = 2; o.invertedLead = nil; o.noisyLead = nil
+        o.seconds = 60; o.sampleRate = 360; o.meanRR = 0.8
+        let rec = SyntheticECG(o)
+        let fs = rec.sampleRate, width = Int(0.1 * fs)
+        var leads = rec.leads
+        var bursts: [Int] = []
+        for k in [20, 30, 40, 50, 60] where k + 1 < rec.beats.count {
+            let at = centre(rec.beats[k], rec.beats[k + 1]) - width / 2
+            bursts.append(at + width / 2)
+            for l in (bothLeads ? [0, 1] : [0]) {
+                for i in at..<(at + width) { leads[l][i] += Float(amplitude * sin(2 * Double.pi * 10 * Double(i - at) / fs)) }
+            }
+        }
+        return (rec.beats, leads, bursts)
+    }
+
+    /// An artefact burst in one lead halfway between two beats is dropped (the other lead shows no QRS there);
+    /// with the rule off the same bursts are taken for beats, so the test exercises the rule.
+    @Test func burstInOneLeadBetweenBeatsIsNotABeat() throws {
+        let r = recordWithBursts(seed: 41, centre: { ($0 + $1) / 2 }, bothLeads: false)
+        let d = try QRSDetector().detect(leads: r.leads, sampleRate: 360)
+        let m = BeatMatch.compare(reference: r.beats, detected: d.rPeaks, sampleRate: 360)
+        #expect(m.falseNegatives == 0 && m.falsePositives == 0, "\(m)")
+        var off = QRSDetector.Configuration(); off.interpolatedBeatVeto = 0
+        let without = try QRSDetector(configuration: off).detect(leads: r.leads, sampleRate: 360)
+        let extra = BeatMatch.compare(reference: r.beats, detected: without.rPeaks, sampleRate: 360).falsePositives
+        #expect(extra >= 3, "without the rule \(extra) of 5 bursts were taken for beats")
+    }
+
+    /// The same bursts in both leads look like interpolated ectopic beats and are kept.
+    @Test func interpolatedBeatInEveryLeadIsKept() throws {
+        let r = recordWithBursts(seed: 41, centre: { ($0 + $1) / 2 }, bothLeads: true)
+        let d = try QRSDetector().detect(leads: r.leads, sampleRate: 360)
+        let found = BeatMatch.compare(reference: r.bursts, detected: d.rPeaks, sampleRate: 360).truePositives
+        #expect(found >= 4, "\(found) of 5 interpolated beats kept")
+        let m = BeatMatch.compare(reference: r.beats, detected: d.rPeaks, sampleRate: 360)
+        #expect(m.falseNegatives == 0, "\(m)")
+    }
+
+    /// A 1.5 mV burst in one lead centred 160 ms before a beat is taken for a beat first, and the QRS after it is
+    /// lost (within the refractory period, or its fiducial is taken at the burst); the QRS, which shows in both
+    /// leads, replaces it. With the replacement off, the same record loses those beats (3 of 5, measured).
+    @Test func qrsReplacesASpikeJustBeforeIt() throws {
+        let r = recordWithBursts(seed: 42, amplitude: 1.5, centre: { $1 - Int(0.16 * 360) }, bothLeads: false)
+        let d = try QRSDetector().detect(leads: r.leads, sampleRate: 360)
+        let m = BeatMatch.compare(reference: r.beats, detected: d.rPeaks, sampleRate: 360)
+        #expect(m.falseNegatives == 0 && m.falsePositives == 0, "\(m)")
+        var off = QRSDetector.Configuration(); off.replacementWeakLead = 0
+        let without = try QRSDetector(configuration: off).detect(leads: r.leads, sampleRate: 360)
+        let missed = BeatMatch.compare(reference: r.beats, detected: without.rPeaks, sampleRate: 360).falseNegatives
+        #expect(missed >= 3, "without the replacement \(missed) of 5 beats were missed")
+    }
+
     @Test func flatRecordGivesNoBeats() throws {
         let flat = [[Float]](repeating: [Float](repeating: 0.2, count: 5000), count: 3)
         let d = try QRSDetector().detect(leads: flat, sampleRate: 500)
