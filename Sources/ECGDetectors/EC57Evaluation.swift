@@ -193,7 +193,7 @@ public struct AFEpisodeScore: Sendable, Equatable {
     public let referenceSeconds: Double, detectedSeconds: Double, overlapSeconds: Double
     /// Record duration (s).
     public let recordSeconds: Double
-    /// The detector's own AF burden (AF over judged time, 0–1), nil when not computed.
+    /// The detector's own AF burden (AF over readable time, 0–1), nil when not computed.
     public let detectedBurden: Double?
 
     /// Episode sensitivity and positive predictivity (0–1); nil without reference / detected episodes.

@@ -114,7 +114,8 @@ public struct ECGAnalysis: Sendable {
     public var rhythmWindows: [RhythmWindow] = []
     /// AF episodes of `rhythmWindows` (at least `RhythmCriteria.minimumAFEpisodeSeconds` long).
     public var afEpisodes: [RhythmEpisode] = []
-    /// AF burden (0–1): AF seconds over judged seconds of `rhythmWindows`; nil for short records.
+    /// AF burden (0–1): AF seconds over the readable seconds of `rhythmWindows` (`RhythmEpisodes.afBurden`); nil for
+    /// short records.
     public var afBurden: Double? = nil
 
     /// Names of the usable leads (quality passed).
@@ -271,7 +272,7 @@ public struct ECGAnalysis: Sendable {
             result.medianBeatLeads = usableNames
         }
         if wave.durationSeconds > c.rhythm.longRecordSeconds {
-            result.rhythmWindows = RhythmEpisodes.windows(filtered: filtered, beats: beats, readable: readable, windows: quality.windows,
+            result.rhythmWindows = RhythmEpisodes.windows(filtered: filtered, beats: beats, readable: readable, classes: classes, windows: quality.windows,
                                                           sampleRate: rate, criteria: c.rhythm)
             result.afEpisodes = RhythmEpisodes.afEpisodes(result.rhythmWindows, minimumSeconds: c.rhythm.minimumAFEpisodeSeconds)
             result.afBurden = RhythmEpisodes.afBurden(result.rhythmWindows, episodes: result.afEpisodes)

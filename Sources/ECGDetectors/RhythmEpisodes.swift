@@ -16,12 +16,15 @@ public struct RhythmWindow: Sendable, Equatable {
     public let startSeconds: Double, endSeconds: Double
     /// The rhythm.
     public let rhythm: Rhythm
-    /// RMSSD / mean RR over the window's readable RR intervals; nil when not judged.
+    /// RMSSD / mean NN over the window's readable normal-to-normal intervals; nil when not judged.
     public let normalisedRMSSD: Double?
     /// Whether the window's median beat has a P wave; nil when not computed.
     public let pWavePresent: Bool?
-    /// Readable RR intervals in the window.
+    /// Readable RR intervals in the window (all beat classes).
     public let rrCount: Int
+    /// Whether the window's signal was readable (`WindowQuality`). A readable window can still be not judged, e.g.
+    /// with too few normal-to-normal intervals in ventricular bigeminy; it still counts as monitored time in the burden.
+    public var readable: Bool = true
 }
 
 /// A run of windows with one rhythm, as evidence.
@@ -35,15 +38,19 @@ public struct RhythmEpisode: Sendable, Equatable {
 }
 
 /// Windowed rhythm analysis of long records: the AF rule of `RhythmFindings` (RR irregularity and no P wave)
-/// applied to each quality window (10 s) with the beats of the whole record, consecutive AF windows joined
+/// applied to each quality window (10 s) with the beats of the whole record, as the record rule applies it:
+/// the irregularity is RMSSD / mean of the normal-to-normal intervals (an interval touching a ventricular beat
+/// is not atrial rhythm; in ventricular bigeminy or runs of ectopy a window has too few NN intervals and is not
+/// judged), the median successive difference is over all readable RR intervals, and the P wave is looked for in
+/// the median of the window's normal beats (the ventricular beats have none). Consecutive AF windows are joined
 /// into episodes (a single not-judged window between two AF windows does not break an episode), and the AF
 /// burden (AF seconds over judged seconds).
 public enum RhythmEpisodes {
     /// Rhythm per window.
-    /// - Parameters: `filtered` the band-passed usable leads (mV), `beats` fiducials and their `readable` flags,
-    ///   `windows` the quality windows, `sampleRate` Hz.
-    static func windows(filtered: [[Float]], beats: [Int], readable: [Bool], windows: [WindowQuality], sampleRate fs: Double,
-                        criteria c: RhythmCriteria) -> [RhythmWindow] {
+    /// - Parameters: `filtered` the band-passed usable leads (mV), `beats` fiducials with their `readable` flags and
+    ///   `classes` (`BeatClassifier`), `windows` the quality windows, `sampleRate` Hz.
+    static func windows(filtered: [[Float]], beats: [Int], readable: [Bool], classes: [BeatClass], windows: [WindowQuality],
+                        sampleRate fs: Double, criteria c: RhythmCriteria) -> [RhythmWindow] {
         var out: [RhythmWindow] = []
         var lo = 0
         for w in windows {
@@ -51,27 +58,31 @@ public enum RhythmEpisodes {
             var hi = lo
             while hi < beats.count && beats[hi] < w.end { hi += 1 }
             // RR intervals ending in this window whose both beats are readable.
-            var rr: [Double] = []
+            var rr: [Double] = [], nn: [Double] = []
             if w.readable {
                 for i in max(1, lo)..<max(max(1, lo), hi) where readable[i] && readable[i - 1] {
                     rr.append(Double(beats[i] - beats[i - 1]) * 1000 / fs)
+                    if classes[i] == .normal && classes[i - 1] == .normal { nn.append(rr[rr.count - 1]) }
                 }
             }
             let t0 = Double(w.start) / fs, t1 = Double(w.end) / fs
-            guard rr.count >= c.minimumWindowIntervals else {
-                out.append(RhythmWindow(startSeconds: t0, endSeconds: t1, rhythm: .notJudged, normalisedRMSSD: nil, pWavePresent: nil, rrCount: rr.count))
+            guard rr.count >= c.minimumWindowIntervals, nn.count >= c.minimumWindowIntervals else {
+                out.append(RhythmWindow(startSeconds: t0, endSeconds: t1, rhythm: .notJudged, normalisedRMSSD: nil, pWavePresent: nil,
+                                        rrCount: rr.count, readable: w.readable))
                 continue
             }
             let mean = rr.reduce(0, +) / Double(rr.count)
-            let d = zip(rr.dropFirst(), rr).map { ($0 - $1) * ($0 - $1) }
-            let nrmssd = (d.reduce(0, +) / Double(d.count)).squareRoot() / mean
+            let nnMean = nn.reduce(0, +) / Double(nn.count)
+            let d = zip(nn.dropFirst(), nn).map { ($0 - $1) * ($0 - $1) }
+            let nrmssd = (d.reduce(0, +) / Double(d.count)).squareRoot() / nnMean
             // Irregularity not explained by isolated premature beats (RhythmCriteria.irregularMedianSuccessiveDifference).
             let msd = ECGAnalysis.medianSuccessiveDifference(successive: zip(rr.dropFirst(), rr).map { abs($0 - $1) }, rr: rr) ?? 0
             let irregular = nrmssd >= c.irregularNormalisedRMSSD && msd >= c.irregularMedianSuccessiveDifference
             var p: Bool? = nil
             if irregular {
                 // Irregular: is there a P wave? The window's median beat (its readable beats) decides.
-                let wb = (lo..<hi).filter { readable[$0] }.map { beats[$0] }
+                let normal = (lo..<hi).filter { readable[$0] && classes[$0] == .normal }.map { beats[$0] }
+                let wb = normal.count >= 3 ? normal : (lo..<hi).filter { readable[$0] }.map { beats[$0] }
                 let before = 0.5, after = 0.65
                 let medians = filtered.compactMap { MedianBeat.compute(lead: $0, beats: wb, sampleRate: fs, before: before, after: after) }
                 let offset = Int((before * fs).rounded())
@@ -112,9 +123,12 @@ public enum RhythmEpisodes {
         return out
     }
 
-    /// AF burden: seconds in AF episodes over judged seconds (0–1); nil when nothing was judged.
+    /// AF burden: seconds in AF episodes over monitored seconds, the readable windows' (0–1); nil when no window was
+    /// judged. A readable window that could not be judged (too few NN intervals) is monitored time not counted as AF;
+    /// an unreadable window is not monitored.
     public static func afBurden(_ windows: [RhythmWindow], episodes: [RhythmEpisode]) -> Double? {
-        let judged = windows.filter { $0.rhythm != .notJudged }.reduce(0) { $0 + $1.endSeconds - $1.startSeconds }
+        guard windows.contains(where: { $0.rhythm != .notJudged }) else { return nil }
+        let judged = windows.filter { $0.rhythm != .notJudged || $0.readable }.reduce(0) { $0 + $1.endSeconds - $1.startSeconds }
         guard judged > 0 else { return nil }
         // Only the judged AF windows inside episodes count (a bridged not-judged window is not AF time).
         let af = windows.filter { w in w.rhythm == .atrialFibrillation && episodes.contains { $0.startSeconds <= w.startSeconds && w.endSeconds <= $0.endSeconds } }
