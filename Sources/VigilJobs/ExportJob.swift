@@ -41,7 +41,8 @@ public enum ExportJob {
             guard ExportJob.formats.contains(format) else {
                 throw JobError("--format must be one of \(ExportJob.formats.joined(separator: ", ")); got '\(format)'")
             }
-            guard FileManager.default.fileExists(atPath: db) else { throw JobError("\(db): no such findings store") }
+            if StoreArgument.isPostgres(db) { try StoreArgument.check(db, mustExist: true) }
+            try StoreArgument.requireExisting(db)
             if let kind, ![InputKind.ecg.rawValue, InputKind.ctStudy.rawValue].contains(kind) {
                 throw JobError("--kind must be ecg or ct_study; got '\(kind)'")
             }
@@ -59,18 +60,21 @@ public enum ExportJob {
                 if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), !isFolder.boolValue {
                     throw JobError("\(output): exists and is not a folder")
                 }
-                let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
-                guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
-                    throw JobError("\(output): its parent folder \(parent) does not exist")
-                }
+                try Self.checkParentFolder(of: output)
             } else if let output {
                 if FileManager.default.fileExists(atPath: output, isDirectory: &isFolder), isFolder.boolValue {
                     throw JobError("\(output): is a folder; --output names a file for --format \(format)")
                 }
-                let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
-                guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
-                    throw JobError("\(output): its parent folder \(parent) does not exist")
-                }
+                try Self.checkParentFolder(of: output)
+            }
+        }
+
+        /// Refuses an output path whose parent folder does not exist.
+        static func checkParentFolder(of output: String) throws {
+            var isFolder: ObjCBool = false
+            let parent = URL(fileURLWithPath: output).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
+                throw JobError("\(output): its parent folder \(parent) does not exist")
             }
         }
 

@@ -77,6 +77,16 @@ final class CollectedOutput: Sendable {
         #expect(!FileManager.default.fileExists(atPath: db), "no store was created")
     }
 
+    /// An export reads the shared PostgreSQL store as well as a SQLite file: a well-formed URL passes the checks (the
+    /// server is asked when the job runs), a malformed one and an absent file are refused by name.
+    @Test func exportTakesAPostgresStoreAndRefusesAnAbsentFile() throws {
+        try ExportJob.Options(db: "postgresql://vigil@127.0.0.1:5432/vigil", format: "csv").validate()
+        #expect(throws: JobError.self) { try ExportJob.Options(db: "postgresql://", format: "csv").validate() }
+        #expect(throws: JobError("/nonexistent/store.sqlite: no such findings store")) {
+            try ExportJob.Options(db: "/nonexistent/store.sqlite", format: "csv").validate()
+        }
+    }
+
     @Test func tokensAreCreatedListedAndRevoked() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
