@@ -114,10 +114,17 @@ public enum ECGJobs {
         /// Checks the settings.
         /// - Throws: ``JobError`` naming the option.
         public func validate() throws {
-            guard ["detector", "annotations", "none"].contains(beats.lowercased()) else {
-                throw JobError("--beats must be detector, annotations or none, got '\(beats)'")
-            }
+            _ = try beatSource()
             do { try plotOptions().validate() } catch let e as ECGPlotError { throw JobError(e.description) }
+        }
+
+        /// The `--beats` choice.
+        func beatSource() throws -> ECGPrintout.Beats {
+            guard let source = ECGPrintout.Beats(rawValue: beats.lowercased()) else {
+                let names = ECGPrintout.Beats.allCases.map(\.rawValue)
+                throw JobError("--beats must be \(names.dropLast().joined(separator: ", ")) or \(names.last!), got '\(beats)'")
+            }
+            return source
         }
 
         func plotOptions() throws -> ECGPlotOptions {
@@ -154,9 +161,7 @@ public enum ECGJobs {
     {
         let plotOptions = try options.plotOptions()
         let ecg = try ECGReader.read(url: URL(fileURLWithPath: record), options: reading.readOptions)
-        guard let source = ECGPrintout.Beats(rawValue: options.beats.lowercased()) else {
-            throw JobError("--beats must be detector, annotations or none, got '\(options.beats)'")
-        }
+        let source = try options.beatSource()
         let result = try ECGPrintout.draw(ecg, beats: source, findings: options.findings.map { URL(fileURLWithPath: $0) },
                                           includeNegative: options.includeNegative, options: plotOptions, to: URL(fileURLWithPath: path))
         for note in result.notes { output.note(note) }

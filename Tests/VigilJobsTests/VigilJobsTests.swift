@@ -74,6 +74,11 @@ final class CollectedOutput: Sendable {
         #expect(throws: JobError("--db must be a postgresql:// URL: the work queue lives in PostgreSQL")) {
             try WorkerJob.Options(db: db).validate()
         }
+        var plot = ECGJobs.PlotOptions()
+        plot.beats = "peaks"
+        #expect(throws: JobError("--beats must be detector, annotations or none, got 'peaks'")) { try plot.validate() }
+        plot.beats = "Annotations"
+        try plot.validate()
         #expect(!FileManager.default.fileExists(atPath: db), "no store was created")
     }
 
