@@ -62,6 +62,9 @@ public struct ECGAnalysis: Sendable {
         public var quality = QualityThresholds()
         /// Rhythm criteria used for the windowed analysis of long records (`rhythmWindows`).
         public var rhythm = RhythmCriteria()
+        /// Also compute `beatFeatures` (for heartbeat-classification training and evaluation; off by default: the
+        /// detectors do not read them).
+        public var beatFeatures = false
         /// Creates the defaults.
         public init() {}
     }
@@ -117,6 +120,9 @@ public struct ECGAnalysis: Sendable {
     /// AF burden (0–1): AF seconds over the readable seconds of `rhythmWindows` (`RhythmEpisodes.afBurden`); nil for
     /// short records.
     public var afBurden: Double? = nil
+    /// Per-beat classification features (`BeatFeatures.names`, same order as `beats`; nil where a beat's windows do
+    /// not fit); empty unless `Configuration.beatFeatures` is set.
+    public var beatFeatures: [[Double]?] = []
 
     /// Names of the usable leads (quality passed).
     public var usableLeads: [String] {
@@ -271,6 +277,7 @@ public struct ECGAnalysis: Sendable {
             result.medianBeats = medians
             result.medianBeatLeads = usableNames
         }
+        if c.beatFeatures { result.beatFeatures = BeatFeatures.compute(leads: filtered, beats: beats, sampleRate: rate) }
         if wave.durationSeconds > c.rhythm.longRecordSeconds {
             result.rhythmWindows = RhythmEpisodes.windows(filtered: filtered, beats: beats, readable: readable, classes: classes, windows: quality.windows,
                                                           sampleRate: rate, criteria: c.rhythm)

@@ -158,12 +158,12 @@ public struct ECGBeatEvaluation: Sendable {
         return failures
     }
 
-    private func pct(_ x: Double?) -> String { x.map { String(format: "%.2f", 100 * $0) } ?? "-" }
+    func pct(_ x: Double?) -> String { x.map { String(format: "%.2f", 100 * $0) } ?? "-" }
     private func countsAndRates(_ m: BeatMatch) -> String {
         lpad("\(m.truePositives + m.falseNegatives)", 7) + lpad("\(m.truePositives)", 7) + lpad("\(m.falseNegatives)", 6)
             + lpad("\(m.falsePositives)", 6) + lpad(pct(m.sensitivity), 8) + lpad(pct(m.positivePredictivity), 8)
     }
     private func row(_ name: String, _ m: BeatMatch) -> String { pad(name, 24) + countsAndRates(m) }
-    private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
-    private func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
+    func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+    func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
 }

@@ -25,18 +25,31 @@ struct ECGEvalCommand: ParsableCommand {
     @Option(help: "Learning period in seconds at the start of each record (EC57: 300).") var learning: Double = 300
     @Flag(help: "Score beat-by-beat P-wave detection instead, against the record's .pwave annotations (PWaveEvaluation).") var pwaves = false
     @Option(help: "With --pwaves: matching tolerance in ms around the annotated P peak.") var pTolerance: Double = 50
+    @Flag(help: "Score heartbeat classes (AAMI N/S/V/F) against the annotated beat labels instead (BeatClassEvaluation).") var beatClasses = false
+    @Option(help: "With --beat-classes: a beat-class model file (JSON) to score next to the rule classifier.") var beatModel: String?
+    @Option(help: "With --beat-classes: write every labelled beat's features to this CSV file.") var beatFeaturesCSV: String?
 
     func run() throws {
         guard !records.isEmpty else { throw ValidationError("give at least one record") }
         guard edge >= 0, learning >= 0 else { throw ValidationError("--edge and --learning must be ≥ 0") }
         if pwaves, !(pTolerance > 0) { throw ValidationError("--p-tolerance must be > 0") }
+        if pwaves && beatClasses { throw ValidationError("--pwaves and --beat-classes are separate evaluations; give one") }
+        if !beatClasses, beatModel != nil || beatFeaturesCSV != nil {
+            throw ValidationError("--beat-model and --beat-features-csv go with --beat-classes")
+        }
         var evaluation = ECGBeatEvaluation(records: records.map { URL(fileURLWithPath: $0) })
         evaluation.rate = rate
         evaluation.details = details
         evaluation.edge = edge
         evaluation.learning = learning
         evaluation.pTolerance = pTolerance
-        let failures = pwaves ? try evaluation.runPWaves(.standard) : try evaluation.runBeats(.standard)
+        let failures: Int
+        if beatClasses {
+            failures = try evaluation.runBeatClasses(.standard, model: beatModel.map { URL(fileURLWithPath: $0) },
+                                                     featuresCSV: beatFeaturesCSV.map { URL(fileURLWithPath: $0) })
+        } else {
+            failures = pwaves ? try evaluation.runPWaves(.standard) : try evaluation.runBeats(.standard)
+        }
         if failures > 0 { throw ExitCode(1) }
     }
 }
