@@ -142,6 +142,14 @@ public struct QualityThresholds: Sendable, Equatable {
     /// Range of the spectral power ratio P(5–15 Hz)/P(5–40 Hz) of a readable window with a doubtful bSQI.
     /// Li et al. 2008 give 0.5–0.8 for clean ECG; widened here for wide and pathological QRS complexes.
     public var spectralRatioRange = 0.4...0.95
+    /// Whole-beat template correlation (`BeatTemplateQuality.correlation`) below which a window with a doubtful
+    /// bSQI (below `goodBSQI`) is unreadable when its QRS template correlation is also below
+    /// `minimumQRSTemplateCorrelation`: the two detectors disagree and the beats found do not repeat. Chosen on the
+    /// even-numbered half of CinC 2017 (docs/ecg-signal-eval.md, "CinC 2017 gate: beat-template veto").
+    public var minimumTemplateCorrelation = 0.5
+    /// QRS-only template correlation (`BeatTemplateQuality.qrsCorrelation`) that goes with
+    /// `minimumTemplateCorrelation`; chosen on the same data.
+    public var minimumQRSTemplateCorrelation = 0.6
     /// Fraction of a window in flat 200 ms segments at or above which the window of that lead is flat.
     public var windowFlatFraction = 0.5
     /// Fraction of a window on clipped plateaus above which the window of that lead is saturated.
@@ -213,6 +221,8 @@ public struct LeadWindowQuality: Sendable, Equatable {
     public let highFrequencyNoiseRatio: Double
     /// Whether the window is (mostly) flat, or saturated.
     public let flat: Bool, clipped: Bool
+    /// Beat-template SQIs of the primary detector's beats in this lead and window (`BeatTemplateQuality`).
+    public let template: BeatTemplateQuality
     /// The verdict: readable signal.
     public let readable: Bool
 }
@@ -363,7 +373,8 @@ public enum SignalQuality {
 
     /// Per-window, per-lead SQIs (see `LeadWindowQuality`) and the readability rule: a lead's window is readable
     /// when it is neither flat, saturated nor swamped by high-frequency noise, and either its bSQI is good, or its bSQI is doubtful (between
-    /// `minimumBSQI` and `goodBSQI`, or undefined) but its kurtosis and spectral ratio look like ECG.
+    /// `minimumBSQI` and `goodBSQI`, or undefined) but its kurtosis and spectral ratio look like ECG and its beats
+    /// repeat (not both template correlations below `minimumTemplateCorrelation` / `minimumQRSTemplateCorrelation`).
     /// - Parameters: `leads` the usable leads (mV), `primary` the multi-lead beats, `perLeadPeaks` each lead's
     ///   own `VotingQRSDetector` peaks (nil: silent lead), `sampleRate` Hz; optionally each lead's 0.5–40 Hz band and
     ///   > 40 Hz part already computed (as `assess(lead:)` filters them), so they are not filtered twice.
@@ -434,15 +445,22 @@ public enum SignalQuality {
                 let looksLikeECG = kurt >= t.minimumKurtosis && t.spectralRatioRange.contains(ratio)
                 let readable: Bool
                 let isNoisy = hfRatio > t.highFrequencyNoiseRatio
+                let tq = BeatTemplateQuality.measure(band: b, beats: primary, start: s, end: e, sampleRate: fs)
+                // Beats that do not repeat, neither as whole beats nor as QRS complexes (undefined with < 3 beats:
+                // no veto). It only decides where the detectors already disagree (bSQI below goodBSQI).
+                let unlikeBeats = (tq.correlation.map { $0 < t.minimumTemplateCorrelation } ?? false)
+                    && (tq.qrsCorrelation.map { $0 < t.minimumQRSTemplateCorrelation } ?? false)
                 if isFlat || isClipped || isNoisy || perLeadPeaks[li] == nil {
                     readable = false
+                } else if let bs = bsqi, bs >= t.goodBSQI {
+                    readable = true
                 } else if let bs = bsqi {
-                    readable = bs >= t.goodBSQI || (bs >= t.minimumBSQI && looksLikeECG)
+                    readable = bs >= t.minimumBSQI && looksLikeECG && !unlikeBeats
                 } else {
-                    readable = looksLikeECG
+                    readable = looksLikeECG && !unlikeBeats
                 }
                 out.append(LeadWindowQuality(bSQI: bsqi, kurtosis: kurt, spectralRatio: ratio, highFrequencyNoiseRatio: hfRatio,
-                                             flat: isFlat, clipped: isClipped, readable: readable))
+                                             flat: isFlat, clipped: isClipped, template: tq, readable: readable))
             }
             perLead.append(out)
         }
