@@ -55,17 +55,13 @@ public enum PWaveBeats {
         /// Shortest atrial cycle (ms) of P waves; a window whose non-conducted waves recur faster (over 240/min)
         /// is taken for atrial flutter and gets no P waves.
         public var minimumAtrialCycleMs = 250.0
-        /// Thresholds of each window's median-beat P wave (`PWave.delineate`). The P wave's size relative to
-        /// the QRS is only asked to be 2 % here, not `PWave.Thresholds`' 4 %: atrial depolarisation does not
-        /// grow with the QRS, so in bundle-branch block or ventricular hypertrophy, where the QRS is tall and
-        /// wide, an ordinary P wave of 0.05–0.1 mV is only 3–4 % of it and a 4 % rule drops whole windows.
-        /// The absolute floor (0.02 mV) and the beat-to-beat consistency check stay, and it is the latter
-        /// that keeps fibrillatory residue out.
-        public var median: PWave.Thresholds = {
-            var t = PWave.Thresholds()
-            t.minimumQRSFraction = 0.02
-            return t
-        }()
+        /// Thresholds of each window's median-beat P wave (`PWave.delineate`); default `PWave.Thresholds()`.
+        /// Atrial depolarisation does not grow with the QRS, so in bundle-branch block or ventricular
+        /// hypertrophy an ordinary P wave of 0.05–0.1 mV is only 3–4 % of the QRS and the 4 % rule
+        /// (`minimumQRSFraction`) drops whole windows; 0.02 finds them (MIT-BIH 207/214, see
+        /// docs/ecg-signal-eval.md) but lets about three times as many P waves be called in atrial
+        /// fibrillation, so it is not the default until an AF guard keeps that residue out.
+        public var median = PWave.Thresholds()
         /// Creates the defaults.
         public init() {}
     }
