@@ -16,7 +16,7 @@ public struct DetectedPWave: Sendable, Equatable {
 /// Method (an engineering choice; evaluated against the MIT-BIH expert P-wave annotations, see
 /// docs/ecg-signal-eval.md):
 /// 1. The record is cut into windows (10 s); in each, the median beat of its beats is delineated
-///    (`Delineation`, then `PWave.delineate` with the beat-consistency check). A window whose median beat
+///    (`Delineation`, then `PWave.delineate` with the beat-consistency check and `Options.median`). A window whose median beat
 ///    has no P wave — atrial fibrillation or flutter, junctional rhythm, or P waves that do not repeat — gets
 ///    no P wave at all: a P wave is only called where the window's beats repeat one.
 /// 2. Conducted P waves: for each beat, the window's median P wave (onset…offset, every lead detrended by
@@ -55,6 +55,13 @@ public enum PWaveBeats {
         /// Shortest atrial cycle (ms) of P waves; a window whose non-conducted waves recur faster (over 240/min)
         /// is taken for atrial flutter and gets no P waves.
         public var minimumAtrialCycleMs = 250.0
+        /// Thresholds of each window's median-beat P wave (`PWave.delineate`); default `PWave.Thresholds()`.
+        /// Atrial depolarisation does not grow with the QRS, so in bundle-branch block or ventricular
+        /// hypertrophy an ordinary P wave of 0.05–0.1 mV is only 3–4 % of the QRS and the 4 % rule
+        /// (`minimumQRSFraction`) drops whole windows; 0.02 finds them (MIT-BIH 207/214, see
+        /// docs/ecg-signal-eval.md) but lets about three times as many P waves be called in atrial
+        /// fibrillation, so it is not the default until an AF guard keeps that residue out.
+        public var median = PWave.Thresholds()
         /// Creates the defaults.
         public init() {}
     }
@@ -95,7 +102,8 @@ public enum PWaveBeats {
                   let iv = Delineation.measure(medianBeats: medians, fiducial: fid, sampleRate: fs, rrMs: meanRR) else { continue }
             let short = rr.sorted()[max(0, Int((0.1 * Double(rr.count)).rounded(.up)) - 1)]
             let p = PWave.delineate(medianBeats: medians, fiducial: fid, qrsOnset: iv.qrsOnset, sampleRate: fs, rrMs: meanRR,
-                                    leads: leads, beats: wb, previousTEnd: iv.tEnd - Int((min(meanRR, short) * ms).rounded()))
+                                    leads: leads, beats: wb, previousTEnd: iv.tEnd - Int((min(meanRR, short) * ms).rounded()),
+                                    thresholds: o.median)
             guard p.present, let on = p.onset, let off = p.offset, let pk = p.peak, off > on + 2 else { continue }
             let len = off - on
             let template = medians.flatMap { detrend($0, on, len) }
