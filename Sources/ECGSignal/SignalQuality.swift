@@ -221,8 +221,9 @@ public struct LeadWindowQuality: Sendable, Equatable {
     public let highFrequencyNoiseRatio: Double
     /// Whether the window is (mostly) flat, or saturated.
     public let flat: Bool, clipped: Bool
-    /// Beat-template SQIs of the primary detector's beats in this lead and window (`BeatTemplateQuality`).
-    public let template: BeatTemplateQuality
+    /// Beat-template SQIs of the primary detector's beats in this lead and window (`BeatTemplateQuality`); nil where
+    /// the rule does not need them (a good bSQI, or a flat, saturated, noisy or silent lead), so they are not computed.
+    public let template: BeatTemplateQuality?
     /// The verdict: readable signal.
     public let readable: Bool
 }
@@ -445,19 +446,24 @@ public enum SignalQuality {
                 let looksLikeECG = kurt >= t.minimumKurtosis && t.spectralRatioRange.contains(ratio)
                 let readable: Bool
                 let isNoisy = hfRatio > t.highFrequencyNoiseRatio
-                let tq = BeatTemplateQuality.measure(band: b, beats: primary, start: s, end: e, sampleRate: fs)
+                var tq: BeatTemplateQuality? = nil
                 // Beats that do not repeat, neither as whole beats nor as QRS complexes (undefined with < 3 beats:
-                // no veto). It only decides where the detectors already disagree (bSQI below goodBSQI).
-                let unlikeBeats = (tq.correlation.map { $0 < t.minimumTemplateCorrelation } ?? false)
-                    && (tq.qrsCorrelation.map { $0 < t.minimumQRSTemplateCorrelation } ?? false)
+                // no veto). It only decides where the detectors already disagree (bSQI below goodBSQI), so it is
+                // measured only there.
+                func unlikeBeats() -> Bool {
+                    let q = BeatTemplateQuality.measure(band: b, beats: primary, start: s, end: e, sampleRate: fs)
+                    tq = q
+                    return (q.correlation.map { $0 < t.minimumTemplateCorrelation } ?? false)
+                        && (q.qrsCorrelation.map { $0 < t.minimumQRSTemplateCorrelation } ?? false)
+                }
                 if isFlat || isClipped || isNoisy || perLeadPeaks[li] == nil {
                     readable = false
                 } else if let bs = bsqi, bs >= t.goodBSQI {
                     readable = true
                 } else if let bs = bsqi {
-                    readable = bs >= t.minimumBSQI && looksLikeECG && !unlikeBeats
+                    readable = bs >= t.minimumBSQI && looksLikeECG && !unlikeBeats()
                 } else {
-                    readable = looksLikeECG && !unlikeBeats
+                    readable = looksLikeECG && !unlikeBeats()
                 }
                 out.append(LeadWindowQuality(bSQI: bsqi, kurtosis: kurt, spectralRatio: ratio, highFrequencyNoiseRatio: hfRatio,
                                              flat: isFlat, clipped: isClipped, template: tq, readable: readable))

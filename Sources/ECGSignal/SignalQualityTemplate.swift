@@ -17,22 +17,12 @@ public struct BeatTemplateQuality: Sendable, Equatable {
     public let qrsCorrelation: Double?
     /// Beats of the primary detector in the window.
     public let beatCount: Int
-    /// Heart rate from the median RR interval of the window's beats (/min); nil with fewer than 2 beats.
-    public let heartRate: Double?
-    /// Longest RR interval within the window (s); nil with fewer than 2 beats.
-    public let longestRR: Double?
 
     /// Measures the template SQIs of `band` (one lead's 0.5–40 Hz band, mV) on the `beats` (ascending sample
     /// indices, at `sampleRate` Hz) that fall in `start..<end`.
     public static func measure(band: [Double], beats: [Int], start: Int, end: Int, sampleRate fs: Double) -> BeatTemplateQuality {
         let n = band.count
         let inWindow = beats.filter { $0 >= start && $0 < end }
-        var heartRate: Double? = nil, longest: Double? = nil
-        if inWindow.count >= 2 {
-            let rr = zip(inWindow.dropFirst(), inWindow).map { Double($0 - $1) / fs }
-            heartRate = 60 / medianOf(rr)
-            longest = rr.max()
-        }
         let search = Int((0.04 * fs).rounded())
         let aligned = inWindow.map { k -> Int in
             let lo = max(0, k - search), hi = min(n - 1, k + search)
@@ -44,9 +34,7 @@ public struct BeatTemplateQuality: Sendable, Equatable {
             let pre = Int((before * fs).rounded()), post = Int((after * fs).rounded())
             let segments: [[Double]] = aligned.compactMap { k in
                 guard k - pre >= 0, k + post <= n else { return nil }
-                let s = Array(band[(k - pre)..<(k + post)])
-                let m = s.reduce(0, +) / Double(s.count)
-                return s.map { $0 - m }
+                return BeatClassifier.centred(Array(band[(k - pre)..<(k + post)]))
             }
             guard segments.count >= 3 else { return nil }
             let len = pre + post
@@ -54,24 +42,12 @@ public struct BeatTemplateQuality: Sendable, Equatable {
             var column = [Double](repeating: 0, count: segments.count)
             for i in 0..<len {
                 for (j, s) in segments.enumerated() { column[j] = s[i] }
-                template[i] = medianOf(column)
+                template[i] = median(column)
             }
-            return medianOf(segments.map { pearson($0, template) })
+            let centredTemplate = BeatClassifier.centred(template)
+            return median(segments.map { BeatClassifier.correlation($0, centredTemplate) })
         }
         return BeatTemplateQuality(correlation: correlation(before: 0.25, after: 0.45),
-                                   qrsCorrelation: correlation(before: 0.1, after: 0.1),
-                                   beatCount: inWindow.count, heartRate: heartRate, longestRR: longest)
-    }
-
-    private static func pearson(_ a: [Double], _ b: [Double]) -> Double {
-        let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for i in a.indices { let x = a[i] - ma, y = b[i] - mb; sab += x * y; saa += x * x; sbb += y * y }
-        return saa > 0 && sbb > 0 ? sab / (saa * sbb).squareRoot() : 0
-    }
-
-    private static func medianOf(_ x: [Double]) -> Double {
-        let s = x.sorted(), c = s.count
-        return c % 2 == 1 ? s[c / 2] : (s[c / 2 - 1] + s[c / 2]) / 2
+                                   qrsCorrelation: correlation(before: 0.1, after: 0.1), beatCount: inWindow.count)
     }
 }
