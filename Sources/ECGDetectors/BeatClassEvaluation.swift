@@ -34,6 +34,8 @@ public enum AAMIBeatClass: String, Sendable, Equatable, CaseIterable, Codable {
 public enum BeatClassEvaluation {
     /// One detected beat with its reference class and features.
     public struct LabelledBeat: Sendable {
+        /// Index of the detected beat in the analysis's `beats`.
+        public let beat: Int
         /// Time of the detected beat (s from the record start).
         public let seconds: Double
         /// The matched reference beat's class.
@@ -58,7 +60,7 @@ public enum BeatClassEvaluation {
             while j + 1 < ref.count && abs(ref[j + 1].0 - d) <= abs(ref[j].0 - d) { j += 1 }
             guard abs(ref[j].0 - d) <= tolerance else { continue }
             let features = i < analysis.beatFeatures.count ? analysis.beatFeatures[i] : nil
-            out.append(LabelledBeat(seconds: Double(d) / fs, reference: ref[j].1, features: features))
+            out.append(LabelledBeat(beat: i, seconds: Double(d) / fs, reference: ref[j].1, features: features))
         }
         return out
     }

@@ -169,10 +169,7 @@ public struct QRSDetector: Sendable {
         /// The weakest usable lead's normalised energy within ±75 ms of `i` (nil for single-lead records).
         func weakestLead(at i: Int) -> Double? {
             guard f.leadEnergies.count > 1 else { return nil }
-            let w = f.leadWeights(at: i)
-            let lo = max(0, i - half), hi = min(n - 1, i + half)
-            let levels = f.leadEnergies.indices.filter { w[$0] > 0 && f.leadScales[$0] > 0 }
-                .map { f.leadEnergies[$0][lo...hi].max() ?? 0 }
+            let levels = f.usableLeadLevels(at: i, half: half)
             return levels.count > 1 ? levels.min() : nil
         }
         /// Whether candidate `i`, too close to the last beat to be another beat, is the QRS and the last beat was
@@ -263,7 +260,6 @@ extension QRSDetector {
     func withoutInterpolatedNoise(_ beats: [Int], _ f: QRSFeature) -> [Int] {
         let c = configuration
         guard c.interpolatedBeatVeto > 0, f.leadEnergies.count > 1, beats.count >= 10 else { return beats }
-        let n = f.integrated.count
         let half = Int((0.075 * f.sampleRate).rounded())
         var kept: [Int] = Array(beats.prefix(1))
         var j = 1
@@ -277,11 +273,7 @@ extension QRSDetector {
             let before = Double(b - prev), after = Double(next - b)
             guard before < c.interpolatedShortRR * typical, after < c.interpolatedShortRR * typical,
                   before + after < c.interpolatedSumRR * typical else { kept.append(b); continue }
-            let w = f.leadWeights(at: b)
-            let lo = max(0, b - half), hi = min(n - 1, b + half)
-            let silent = f.leadEnergies.indices.contains { l in
-                w[l] > 0 && f.leadScales[l] > 0 && (f.leadEnergies[l][lo...hi].max() ?? 0) < c.interpolatedBeatVeto
-            }
+            let silent = f.usableLeadLevels(at: b, half: half).contains { $0 < c.interpolatedBeatVeto }
             if !silent { kept.append(b) }
         }
         return kept
@@ -306,6 +298,14 @@ struct QRSFeature {
     let leadScales: [Double]
     let windowWeights: [[Double]]
     let windowCentres: [Double]
+
+    /// The largest normalised energy within ±`half` samples of `i` of each usable lead there (weight > 0 and some
+    /// energy in the record), in lead order.
+    func usableLeadLevels(at i: Int, half: Int) -> [Double] {
+        let w = leadWeights(at: i)
+        let lo = max(0, i - half), hi = min(integrated.count - 1, i + half)
+        return leadEnergies.indices.filter { w[$0] > 0 && leadScales[$0] > 0 }.map { leadEnergies[$0][lo...hi].max() ?? 0 }
+    }
 
     /// Each lead's weight at sample `i` (see `position`).
     func leadWeights(at i: Int) -> [Double] {

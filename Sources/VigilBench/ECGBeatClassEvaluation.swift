@@ -39,12 +39,9 @@ extension ECGBeatEvaluation {
             if let p = analysis.problem { output.line(pad(name, 12) + "  NOT ASSESSABLE [\(p.message)]"); continue }
             let beats = BeatClassEvaluation.labelled(record: record, analysis: analysis)
             var rule = BeatClassEvaluation.Confusion(), learnt = BeatClassEvaluation.Confusion()
-            var k = 0
-            for (i, b) in analysis.beatsAtSourceRate.enumerated() {
-                guard k < beats.count, abs(Double(b) / record.rhythm.samplingRateHz - beats[k].seconds) < 1e-9 else { continue }
-                let beat = beats[k]; k += 1
-                rule.add(reference: beat.reference, predicted: analysis.beatClasses[i] == .ventricular ? .ventricular
-                         : (analysis.beatClasses[i] == .normal ? .normal : .unknown))
+            for beat in beats {
+                let called = analysis.beatClasses[beat.beat]
+                rule.add(reference: beat.reference, predicted: called == .ventricular ? .ventricular : (called == .normal ? .normal : .unknown))
                 if let classifier { learnt.add(reference: beat.reference, predicted: classifier.classify(beat.features)) }
                 if featuresCSV != nil, let f = beat.features {
                     csv += "\(name),\(String(format: "%.3f", beat.seconds)),\(beat.reference.rawValue),"
@@ -52,7 +49,7 @@ extension ECGBeatEvaluation {
                 }
             }
             ruleTotal.add(rule); modelTotal.add(learnt)
-            let n = BeatClassEvaluation.Confusion.classes.map { c in rule.counts[BeatClassEvaluation.Confusion.classes.firstIndex(of: c)!].reduce(0, +) }
+            let n = rule.counts.map { $0.reduce(0, +) }   // reference beats per class
             output.line(pad(name, 12) + lpad("\(n[0])", 7) + lpad("\(n[1])", 6) + lpad("\(n[2])", 6) + lpad("\(n[3])", 5)
                         + "  " + rates(rule, .ventricular) + (classifier == nil ? "" : "  " + rates(learnt, .ventricular) + rates(learnt, .supraventricular)))
         }
