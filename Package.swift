@@ -347,6 +347,15 @@ for name in ["vigil", "VigilJobs", "BatchScoring", "ECGBatchSources", "WorklistT
     ]
 }
 
+// MARK: The explainer's HTTP client: AsyncHTTPClient (already built for the MCP SDK). Foundation's URLSession on
+// Linux polls while it waits for a slow answer (~0.8 of a core during a CPU model server's minute-long answer).
+package.dependencies.append(.package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"))
+package.targets.first { $0.name == "Explainer" }?.dependencies.append(contentsOf: [
+    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+])
+
 // MARK: The CLI is a thin shell: it depends on exactly the modules it imports (Tests/VigilCLITests/CLIImportTests
 // checks that list against Sources/vigil).
 package.targets.first { $0.name == "vigil" }?.dependencies = [

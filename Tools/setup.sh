@@ -16,8 +16,9 @@
 #   python-hl7, mcp  the PyPI packages hl7 and mcp (the official MCP Python SDK) in a small virtual environment
 #                    (/var/cache/vigil/validators, or VIGIL_VALIDATORS): Tools/hl7/validate.py (Tests/HL7v2Tests, the
 #                    sample job) and the MCP client Tools/mcp/client.py (Tests/VigilCLITests/MCPClientTests)
-#   --with-llm       also Tools/llm/setup.sh: llama-server and SmolLM2-135M for the explainer's end-to-end test
-#                    (built once, cached in /var/cache/vigil/llm; ~13 min of CPU the first time)
+#   --with-llm       also Tools/llm/setup.sh --models qwen0.5b: llama-server and Qwen2.5-Coder-0.5B for the explainer's
+#                    end-to-end test (built once, cached in /var/cache/vigil/llm; ~7-13 min of CPU the first time).
+#                    Tools/test.sh runs the same step itself.
 set -euo pipefail
 with_llm=0
 for arg in "$@"; do
@@ -55,4 +56,4 @@ fi
 "$(dirname "$0")/postgres/cluster.sh" install
 echo "setup: system packages present (${packages[*]} postgresql-15)"
 "$(dirname "$0")/hl7/validators-venv.sh"
-if ((with_llm)); then "$(dirname "$0")/llm/setup.sh" --models smollm2; fi
+if ((with_llm)); then "$(dirname "$0")/llm/setup.sh" --models qwen0.5b; fi

@@ -90,6 +90,19 @@ public struct ClaimChecker: Sendable {
         }
 
         var mentionedFindings = Set<String>()
+        // The knowledge base's own sentences about a normal result that was found (sinus rhythm): a sentence
+        // taken from them nearly word for word may say "normal" even where the answer cites no code (the
+        // `answer` field cites none).
+        let normalTexts = findings.filter { $0.decision == .positive }.compactMap { context.entry(for: $0) }
+            .filter(\.normal).flatMap { e in [e.voice(request.audience).positive, e.voice(request.audience).whatItIs].compactMap { $0 } }
+            .map { MeaningChecks.words($0.lowercased()) }
+        func copiesNormalEntry(_ lower: String) -> Bool {
+            let words = MeaningChecks.words(lower)
+            return words.count >= 3 && normalTexts.contains { text in
+                let run = MeaningChecks.longestCommonRun(words, text)
+                return run >= 4 && Double(run) >= 0.7 * Double(words.count)
+            }
+        }
         var abstentionReported = Set<String>()
         for unit in units {
             let lowerUnit = unit.text.lowercased()
@@ -151,7 +164,7 @@ public struct ClaimChecker: Sendable {
                 if let phrase = PhraseScan.firstUnnegated(lower, PhraseScan.normalPhrases) {
                     let aboutNormal = linked.contains { context.entry(for: $0)?.normal == true }
                     let aboutAbnormal = linked.contains { $0.decision == .positive && context.entry(for: $0)?.normal != true }
-                    if !aboutNormal || aboutAbnormal {
+                    if !aboutNormal || aboutAbnormal, !copiesNormalEntry(lower) {
                         fail("normal_claim", "'\(phrase)' in \"\(sentence)\"")
                     }
                 }
@@ -510,11 +523,14 @@ enum PhraseScan {
     static let negativePolarity = [
         "did not find", "didn't find", "no sign", "no signs", "not flagged", "did not flag",
         "was negative", "is negative", "not found", "not seen", "not present", "no evidence", "was not detected",
-        "not detected", "found no", "shows no", "showed no",
+        "not detected", "found no", "shows no", "showed no", "nothing was found", "nothing found", "found nothing",
     ]
     static let positivePolarity = [
         "found signs", "flagged", "was positive", "is positive", "found a", "found an", "found that",
         "found many", "detected", "shows signs", "showed signs", "found a pattern",
+        // "The check found sinus bradycardia" (a real answer, about a negative finding).
+        "the check found", "the tool found", "the test found", "the computer found", "it found", "was found",
+        "were found",
     ]
 
     static func any(_ text: String, _ phrases: [String]) -> Bool { first(text, phrases) != nil }

@@ -74,11 +74,12 @@ public struct CompactPrompt: Sendable {
                 references["\(f.code).threshold"] = Likelihood.format(t)
                 line += patient
                     ? "; the tool rated it \(Self.likelihoodWord(p)) (write {\(f.code).probability})"
-                    : "; probability {\(f.code).probability}=\(Likelihood.format(p)), operating threshold {\(f.code).threshold}=\(Likelihood.format(t))"
+                    : "; probability \(Likelihood.format(p)) (write {\(f.code).probability}), operating threshold "
+                        + "\(Likelihood.format(t)) (write {\(f.code).threshold})"
                 if !patient, let pv = request.outputLabel(for: f)?.predictiveValues {
                     references["\(f.code).ppv"] = Likelihood.format(pv.ppv)
                     references["\(f.code).npv"] = Likelihood.format(pv.npv)
-                    line += "; PPV {\(f.code).ppv}=\(Likelihood.format(pv.ppv)), NPV {\(f.code).npv}=\(Likelihood.format(pv.npv))"
+                    line += "; PPV \(Likelihood.format(pv.ppv)) (write {\(f.code).ppv}), NPV \(Likelihood.format(pv.npv)) (write {\(f.code).npv})"
                 }
             } else {
                 line += "; measured by rules, no model"
@@ -87,13 +88,14 @@ public struct CompactPrompt: Sendable {
             lines.append(line)
             for m in f.measurements where Self.isKey(m) {
                 let value = Self.format(m, patient: patient)
-                if references[m.name] == nil { references[m.name] = value }
+                let ref = Self.referenceName(m.name)
+                if references[ref] == nil { references[ref] = value }
                 if !measurementNames.contains(m.name) { measurementNames.append(m.name) }
-                var ml = "  measurement \(m.name) = {\(m.name)} = \(value)"
+                var ml = "  measurement \(m.name): \(value) (write {\(ref)})"
                 if let range = kb.range(forMeasurement: m.name), range.unit == m.unit {
-                    references["\(m.name).range"] = range.text(for: audience)
+                    references["\(ref).range"] = range.text(for: audience)
                     let pos = range.position(of: m.value)
-                    ml += "; usual range {\(m.name).range} = \(range.text(for: audience)); this value is "
+                    ml += "; usual range \(range.text(for: audience)) (write {\(ref).range}); "
                         + (pos == .within ? "WITHIN the usual range" : pos == .above ? "ABOVE the usual range" : "BELOW the usual range")
                 }
                 lines.append(ml)
@@ -101,7 +103,7 @@ public struct CompactPrompt: Sendable {
         }
         if !brief.isEmpty {
             let names = brief.map { f in "\(context.entry(for: f)?.voice(audience).name ?? f.label) (code \(f.code))" }
-            lines.append("NOT FLAGGED: " + names.joined(separator: "; "))
+            lines.append("NEGATIVE (the check did not find these; never call them found or flagged): " + names.joined(separator: "; "))
         }
         for a in request.abstentions {
             let entry = kb.entry(forReason: a.reason)
@@ -109,7 +111,10 @@ public struct CompactPrompt: Sendable {
                 + (patient ? "" : "; detector \(a.detector.id): \(a.message)"))
         }
 
-        // Approved sentences.
+        // Approved sentences. Their numbers (and the model cards') become references too ({value_a}, …): a model
+        // that copies "sinus rhythm above 100 /min" may not write the digits, and without a reference to write it
+        // degenerated into spaces until max_tokens (seen with Qwen2.5-Coder-1.5B).
+        var numberReferences: [String: String] = [:]
         var approved: [String] = []
         let used = context.entries.filter { e in
             e.kind == "abstention" || full.contains { e.codes.contains($0.code) }
@@ -128,7 +133,8 @@ public struct CompactPrompt: Sendable {
                 if q.topic == .confirm, let x = v.howConfirmed { s.append(x) }
                 if q.topic == .next { s.append(v.whatNext) }
             }
-            approved.append("- about \(e.codes.first ?? e.id): " + s.joined(separator: " "))
+            approved.append("- about \(e.codes.first ?? e.id): "
+                + Self.referencingNumbers(s.joined(separator: " "), &references, &numberReferences))
         }
         if !approved.isEmpty {
             lines.append("APPROVED SENTENCES (you may reuse or shorten them):")
@@ -146,9 +152,10 @@ public struct CompactPrompt: Sendable {
         } else {
             lines.append("ABOUT THE TOOL: research software, not a medical device; no output is a diagnosis.")
             for c in cards {
-                lines.append("- \(c.name): intended use: \(Self.firstSentence(c.intendedUse))"
+                let line = "- \(c.name): intended use: \(Self.firstSentence(c.intendedUse))"
                     + (c.limitations.first.map { " Limit: \(Self.firstSentence($0))" } ?? "")
-                    + (c.trainingData.synthetic ? " Trained on synthetic data." : ""))
+                    + (c.trainingData.synthetic ? " Trained on synthetic data." : "")
+                lines.append(Self.referencingNumbers(line, &references, &numberReferences))
             }
         }
 
@@ -197,6 +204,58 @@ public struct CompactPrompt: Sendable {
         !["beats", "ventricularBeats", "slicesScored", "studyScore", "normalisedRMSSD"].contains(m.name)
     }
 
+    /// `text` with every number (digits, optionally decimal or version parts; not one that follows a letter,
+    /// as in "V1") replaced by a digit-free reference `{value_a}`, `{value_b}`, …; `references` gets the name →
+    /// the number. One number keeps one reference.
+    static func referencingNumbers(_ text: String, _ references: inout [String: String],
+                                   _ byNumber: inout [String: String]) -> String
+    {
+        var out = ""
+        var i = text.startIndex
+        var previous: Character?
+        while i < text.endIndex {
+            let c = text[i]
+            guard c.isASCII, c.isNumber, !(previous?.isLetter ?? false) else {
+                out.append(c); previous = c; i = text.index(after: i); continue
+            }
+            var j = i
+            while j < text.endIndex, text[j].isASCII, text[j].isNumber { j = text.index(after: j) }
+            while j < text.endIndex, text[j] == ".", case let k = text.index(after: j), k < text.endIndex,
+                  text[k].isASCII, text[k].isNumber
+            {   // a decimal part, or the further parts of a version ("0.2.0")
+                j = k
+                while j < text.endIndex, text[j].isASCII, text[j].isNumber { j = text.index(after: j) }
+            }
+            let number = String(text[i..<j])
+            let name: String
+            if let known = byNumber[number] { name = known } else {
+                name = "value_" + Self.letters(byNumber.count)
+                byNumber[number] = name
+                references[name] = number
+            }
+            out += "{\(name)}"
+            previous = "}"
+            i = j
+        }
+        return out
+    }
+
+    /// A name for the `index`-th number reference without digits (the schema forbids them in the text, so
+    /// `{n1}` could not be written): a, b, …, z, aa, ab, …
+    static func letters(_ index: Int) -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz")
+        var i = index, out = ""
+        repeat { out = String(alphabet[i % 26]) + out; i = i / 26 - 1 } while i >= 0
+        return out
+    }
+
+    /// The reference a model writes for a measurement: its name with digits spelled out
+    /// (`maxSTElevationJ60` → `maxSTElevationJsixzero`), since the text may not contain a digit.
+    static func referenceName(_ measurement: String) -> String {
+        let words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+        return measurement.map { c in c.wholeNumberValue.map { words[$0] } ?? String(c) }.joined()
+    }
+
     static func decisionWord(_ d: Decision, patient: Bool) -> String {
         switch d {
         case .positive: patient ? "flagged (found signs)" : "positive"
@@ -228,10 +287,17 @@ public struct CompactPrompt: Sendable {
         return trimmed.count > 200 ? String(trimmed.prefix(200)) + "…" : trimmed
     }
 
+    /// The pattern every claim text and answer must match: no digit, and no `"`, backslash or control character.
+    /// The last three matter to llama.cpp, which applies a string's pattern to the raw JSON text between the
+    /// quotes: with `[^0-9]` alone the grammar let Qwen2.5 write a quote, close the string early and leave the
+    /// schema (real answers came back as invalid JSON, HTTP 500). Excluding them makes the raw text and the
+    /// decoded string the same, so every server reads the pattern alike.
+    public static let textPattern = "^[^0-9\"\\\\\\x00-\\x1F]{1,\(maxTextLength)}$"
+
     /// The answer's JSON schema (sent as `response_format`): claims with enum codes and measurement names and
     /// digit-free text, and an `answer` only when the question can be answered.
     public var schema: [String: Any] {
-        let text: [String: Any] = ["type": "string", "pattern": "^[^0-9]{1,\(Self.maxTextLength)}$"]
+        let text: [String: Any] = ["type": "string", "pattern": Self.textPattern]
         let codeItems: [String: Any] = ["type": "string", "enum": codes]
         var measurementArray: [String: Any] = ["type": "array", "maxItems": 3]
         measurementArray["items"] = measurementNames.isEmpty
@@ -268,8 +334,20 @@ public struct CompactPrompt: Sendable {
             out += rest[..<open]
             guard let close = rest[open...].firstIndex(of: "}") else { out += rest[open...]; return out }
             let name = rest[rest.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
-            if let value = references[name] { out += value } else { out += rest[open...close] }
             rest = rest[rest.index(after: close)...]
+            guard let value = references[name] else { out += text[open...close]; continue }
+            out += value
+            // "{heartRate} beats a minute" would read "61 beats a minute beats a minute": a value carries its
+            // unit, so the same unit written right after the reference is dropped.
+            if let lastDigit = value.lastIndex(where: { $0.isNumber }) {
+                let unit = value[value.index(after: lastDigit)...].trimmingCharacters(in: .whitespaces)
+                let after = rest.drop { $0 == " " }
+                if !unit.isEmpty, after.hasPrefix(unit),
+                   after.dropFirst(unit.count).first.map({ !$0.isLetter }) ?? true
+                {
+                    rest = after.dropFirst(unit.count)
+                }
+            }
         }
         return out + rest
     }

@@ -43,6 +43,43 @@ struct MeaningChecks {
         }
     }
 
+    /// Words of the prompt's own instructions, which a reader must never see.
+    static let promptEcho = [
+        "another part of vigil", "do not answer it", "explain the findings only", "approved sentences",
+        "approved sentence", "write its reference", "the facts given", "reply with json", "in braces",
+    ]
+    /// Units that filled-in values carry; in a model's text each must follow a number.
+    static let valueUnits = ["%", "/min", "ms", "mv", "beats a minute", "milliseconds", "millivolts"]
+
+    /// What marks text a model wrote in place of a digit it may not write (the schema forbids digits; a model
+    /// that does not write the reference instead writes spaces or word fragments): three spaces in a row, or a
+    /// unit with no number before it ("a burden of  %", "a rate of ial/min"), asterisks ("*******"), or a text
+    /// that starts in lower case (a sentence cut off at its start). Nil when there is none.
+    static func degenerate(_ text: String) -> String? {
+        if text.contains("   ") { return "a run of spaces where a value should be" }
+        if text.contains("**") { return "asterisks where a value should be" }
+        if let first = text.first(where: { !$0.isWhitespace }), first.isLowercase {
+            return "a sentence cut off at its start"
+        }
+        let lower = text.lowercased()
+        for unit in valueUnits {
+            var start = lower.startIndex
+            while let r = lower.range(of: unit, range: start..<lower.endIndex) {
+                start = r.upperBound
+                let wordUnit = unit.first!.isLetter
+                if wordUnit {   // a whole word: "ms" not inside "terms"
+                    if r.lowerBound > lower.startIndex, lower[lower.index(before: r.lowerBound)].isLetter { continue }
+                    if r.upperBound < lower.endIndex, lower[r.upperBound].isLetter { continue }
+                }
+                var i = r.lowerBound
+                while i > lower.startIndex, lower[lower.index(before: i)] == " " { i = lower.index(before: i) }
+                let before = i > lower.startIndex ? lower[lower.index(before: i)] : " "
+                if !before.isNumber { return "'\(unit)' with no number before it" }
+            }
+        }
+        return nil
+    }
+
     static let urgencyPhrases = [
         "urgent", "urgently", "emergency", "immediately", "immediate", "right away", "at once", "as soon as possible",
         "asap", "serious", "seriously", "dangerous", "danger", "life-threatening", "life threatening", "critical",
@@ -82,6 +119,12 @@ struct MeaningChecks {
     func check(text: String, sentences: [String], claimMeasurements: [String], fail: (String, String) -> Void) {
         if text.contains("{") || text.contains("}") {
             fail("unknown_reference", "\"\(text)\" has a reference that is not among the findings")
+        }
+        if let problem = Self.degenerate(text) {
+            fail("degenerate_text", "\(problem) in \"\(text)\"")
+        }
+        if let p = PhraseScan.first(text.lowercased(), Self.promptEcho) {
+            fail("prompt_echo", "'\(p)' repeats the prompt's instructions in \"\(text)\"")
         }
         for sentence in sentences {
             let lower = sentence.lowercased()

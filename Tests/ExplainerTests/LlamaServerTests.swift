@@ -6,16 +6,16 @@ import FoundationNetworking
 import Testing
 @testable import Explainer
 
-/// End to end against a real language model: llama.cpp's `llama-server` with SmolLM2-135M-Instruct (or the
-/// model `VIGIL_LLM_TEST_MODEL` names), as installed by `Tools/llm/setup.sh` (`./Tools/setup.sh --with-llm`).
-/// The test starts the cached server binary on a free loopback port and stops it afterwards. `--no-repack`:
-/// on a CPU that reports AMX inside a VM that does not grant it (this machine), llama.cpp's AMX path
-/// crashes (SIGSEGV in ggml_backend_amx_mul_mat during warm-up); without weight repacking it is not used.
+/// End to end against a real language model: llama.cpp's `llama-server` with Qwen2.5-Coder-0.5B-Instruct (Q4_K_M),
+/// or the model `VIGIL_LLM_TEST_MODEL` names, as installed by `Tools/llm/setup.sh`. The test starts the cached
+/// server binary on a free loopback port and stops it afterwards. `--no-repack`: on a CPU that reports AMX inside
+/// a VM that does not grant it (this machine), llama.cpp's AMX path crashes (SIGSEGV in ggml_backend_amx_mul_mat
+/// during warm-up); without weight repacking it is not used.
 ///
 /// It runs only when `VIGIL_LLM_E2E=1` is set, and then fails where the server or the weights are missing.
-/// `.ci/run` installs the server and SmolLM2 (Tools/llm/setup.sh) and sets `VIGIL_LLM_E2E=1`. SmolLM2 tends to
-/// repeat itself until `max_tokens`; llama-server then cannot parse the cut-off JSON and answers HTTP 500,
-/// which the backend takes as an invalid answer (template shown) — an outcome this test accepts and prints.
+/// `Tools/test.sh` (the README's test command, run by `.ci/run`) installs the server and Qwen 0.5B and sets both.
+/// A model that repeats itself until `max_tokens` leaves JSON that llama-server cannot parse (HTTP 500), which the
+/// backend takes as an invalid answer (template shown): an outcome this test accepts and prints.
 @Suite(.serialized) struct LlamaServerTests {
     static var llmDirectory: URL {
         URL(fileURLWithPath: ProcessInfo.processInfo.environment["VIGIL_LLM_DIR"] ?? "/var/cache/vigil/llm")
@@ -25,7 +25,7 @@ import Testing
 
     static var model: URL {
         if let m = ProcessInfo.processInfo.environment["VIGIL_LLM_TEST_MODEL"], !m.isEmpty { return URL(fileURLWithPath: m) }
-        return llmDirectory.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf")
+        return llmDirectory.appendingPathComponent("models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf")
     }
 
     /// A running llama-server child process.
@@ -79,7 +79,7 @@ import Testing
         }
         let fm = FileManager.default
         if fm.isExecutableFile(atPath: binary.path), fm.fileExists(atPath: model.path) { return true }
-        let message = "llama-server or the test model is missing (\(binary.path), \(model.path)); run ./Tools/setup.sh --with-llm"
+        let message = "llama-server or the test model is missing (\(binary.path), \(model.path)); run Tools/llm/setup.sh --models qwen0.5b (./Tools/test.sh does)"
         Issue.record(Comment(rawValue: message))
         return false
     }
@@ -96,7 +96,7 @@ import Testing
             request.backend = .openai
             // max_tokens above the schema's longest answer (5 claims of <= 320 characters, codes, names), so that
             // a grammar-constrained answer can end; a small model that repeats itself still can be cut off.
-            request.openAI = OpenAIConfiguration(baseURL: server.baseURL, model: "smollm2", timeoutSeconds: 420,
+            request.openAI = OpenAIConfiguration(baseURL: server.baseURL, model: "qwen2.5-coder-0.5b", timeoutSeconds: 420,
                                                  maxAttempts: 1, maxTokens: 1600)
             let context = ExplanationContext(request: request)
             let compact = CompactPrompt(context: context)
@@ -150,7 +150,7 @@ import Testing
         server.stop()
         var request = try Fixtures.request("afib", .patient)
         request.backend = .openai
-        request.openAI = OpenAIConfiguration(baseURL: server.baseURL, model: "smollm2", timeoutSeconds: 5, maxAttempts: 1)
+        request.openAI = OpenAIConfiguration(baseURL: server.baseURL, model: "qwen2.5-coder-0.5b", timeoutSeconds: 5, maxAttempts: 1)
         let down = await Explainer.explain(request)
         #expect(down.backend.used == .template && down.backend.failure == .unreachable)
         #expect(!down.text.contains("127.0.0.1"))

@@ -58,13 +58,13 @@ import Testing
         #expect(explanation.audit.prompt?.hasSuffix(user) == true)
         // Repeatable answers: temperature 0, a fixed seed, no prompt cache; a bounded answer length.
         #expect(body["temperature"] as? Int == 0 && body["seed"] as? Int == 7)
-        #expect(body["cache_prompt"] as? Bool == false && body["max_tokens"] as? Int == 400)
+        #expect(body["cache_prompt"] as? Bool == false && body["max_tokens"] as? Int == 600)
         // The schema lists the codes present as an enum and forbids digits in the text.
         let schema = try #require((format["json_schema"] as? [String: Any])?["schema"] as? [String: Any])
         let claim = try #require((((schema["properties"] as? [String: Any])?["claims"] as? [String: Any])?["items"] as? [String: Any])?["properties"] as? [String: Any])
         let codeEnum = try #require(((claim["codes"] as? [String: Any])?["items"] as? [String: Any])?["enum"] as? [String])
         #expect(Set(codeEnum) == ["ecg.cnn.afib", "ecg.cnn.lbbb"], "\(codeEnum)")
-        #expect((claim["text"] as? [String: Any])?["pattern"] as? String == "^[^0-9]{1,320}$")
+        #expect((claim["text"] as? [String: Any])?["pattern"] as? String == #"^[^0-9"\\\x00-\x1F]{1,320}$"#)
     }
 
     @Test func aServerThatIsDownFallsBackToTheTemplateAndSaysSo() async throws {
@@ -240,5 +240,94 @@ import Testing
         let second = await Explainer.explain(try Self.request(server.baseURL))
         #expect(second.backend.used == .template)
         #expect(second.audit.checker?.failures.contains { $0.rule == "unknown_reference" } == true)
+    }
+
+    @Test func numbersInApprovedSentencesAndCardsBecomeReferences() throws {
+        var refs: [String: String] = [:]
+        var byNumber: [String: String] = [:]
+        let text = CompactPrompt.referencingNumbers("Sinus rhythm above 100 /min in V1; version 0.2.0, F1 0.7547; 100 again.",
+                                                    &refs, &byNumber)
+        #expect(text == "Sinus rhythm above {value_a} /min in V1; version {value_b}, F1 {value_c}; {value_a} again.")
+        #expect(refs == ["value_a": "100", "value_b": "0.2.0", "value_c": "0.7547"])
+        #expect(CompactPrompt.letters(25) == "z" && CompactPrompt.letters(26) == "aa")
+        #expect(CompactPrompt.referenceName("maxSTElevationJ60") == "maxSTElevationJsixzero")
+
+        // In the prompt: an approved sentence with a number ("sinus rhythm above 100 /min") is given with a
+        // reference the model can write, and filling it restores the number.
+        var request = try Fixtures.request("qtc", .clinician)
+        request.outcomes = [.findings([
+            try Fixtures.measured("ecg.sinus_tachycardia", label: "Sinus tachycardia", .positive, [
+                FindingMeasurement(name: "heartRate", value: 124, unit: "/min"),
+            ]),
+        ])]
+        let compact = CompactPrompt(context: ExplanationContext(request: request))
+        let approved = try #require(compact.user.split(separator: "\n").first { $0.hasPrefix("- about ecg.sinus_tachycardia") })
+        #expect(!approved.contains(where: { (c: Character) in c.isASCII && c.isNumber }), "\(approved)")
+        let ref = try #require(compact.references.first { $0.value == "100" }?.key, "\(compact.references)")
+        #expect(approved.contains("{\(ref)}"))
+        #expect(compact.fill("Sinus rhythm above {\(ref)} /min.") == "Sinus rhythm above 100 /min.")
+        #expect(compact.user.contains("measurement heartRate: 124 /min (write {heartRate})"))
+        // A value's unit written again after its reference is not doubled.
+        #expect(compact.fill("A rate of {heartRate} /min, fast.") == "A rate of 124 /min, fast.")
+    }
+
+    @Test func repeatedClaimsAreMergedAndALeftOutAbstentionIsAddedFromTheKnowledgeBase() throws {
+        let request = try Fixtures.request("mixed", .clinician)
+        let context = ExplanationContext(request: request)
+        let claim = #"{"text":"Atrial fibrillation was flagged.","codes":["ecg.cnn.afib"],"measurements":[]}"#
+        let draft = try OpenAIBackend.draft(fromAnswer: #"{"claims":[\#(claim),\#(claim)]}"#, context: context)
+        #expect(draft.claims.filter { $0.text == "Atrial fibrillation was flagged." }.count == 1)
+        let template = TemplateBackend().compose(context)
+        let abstentionClaims = template.claims.filter { $0.codes.allSatisfy { $0.hasPrefix("abstention:") } }
+        #expect(!abstentionClaims.isEmpty)
+        for t in abstentionClaims { #expect(draft.claims.contains(t), "\(draft.claims)") }
+        #expect(!ClaimChecker(context: context).check(draft).failures.contains { $0.rule == "dropped_abstention" })
+
+        // One the model reports itself is not added a second time.
+        let own = #"{"text":"The CT scorer could not assess the study: image quality was insufficient.","codes":["abstention:image_quality_insufficient"],"measurements":[]}"#
+        let second = try OpenAIBackend.draft(fromAnswer: #"{"claims":[\#(claim),\#(own)]}"#, context: context)
+        #expect(second.claims.count == 2)
+    }
+
+    @Test func theAnswerMayCopyTheSinusRhythmSentenceThatSaysNormal() throws {
+        let request = try Fixtures.request("sinus", .patient, question: "What was my heart rate?")
+        let context = ExplanationContext(request: request)
+        let entry = try #require(context.entries.first { $0.codes.contains("ecg.sinus_rhythm") })
+        let sentence = try #require(entry.voice(.patient).positive)
+        #expect(sentence.lowercased().contains("normal"))
+        let answer = ["claims": [["text": "The check found a normal heart rhythm.", "codes": ["ecg.sinus_rhythm"], "measurements": []]],
+                      "answer": sentence] as [String: Any]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: answer), as: UTF8.self)
+        let draft = try OpenAIBackend.draft(fromAnswer: json, context: context)
+        let failures = ClaimChecker(context: context).check(draft).failures
+        #expect(!failures.contains { $0.rule == "normal_claim" }, "\(failures)")
+        // Not a licence for any "normal": the same words about the flagged AF finding still fail.
+        let afib = try ClaimChecker(context: ExplanationContext(request: Fixtures.request("afib", .patient)))
+            .check(OpenAIBackend.draft(fromAnswer: #"{"claims":[{"text":"Your heart rhythm looked normal.","codes":["ecg.cnn.afib"],"measurements":[]}]}"#,
+                                       context: ExplanationContext(request: Fixtures.request("afib", .patient))))
+        #expect(afib.failures.contains { $0.rule == "normal_claim" })
+    }
+
+    /// Failure modes seen in real Qwen2.5-Coder-1.5B answers (2026-12-08), each caught by a rule: text written in
+    /// place of a digit the schema forbids, the prompt's own instructions repeated, and a negative finding
+    /// reported as found with a plain "found".
+    @Test(arguments: [
+        ("The check found signs of atrial fibrillation with a burden of  %.", "degenerate_text"),
+        ("The check found signs of atrial fibrillation at a rate of ial/min.", "degenerate_text"),
+        ("Your heart rate is ******* beats a minute.", "degenerate_text"),
+        ("The check found signs of atrial fibrillation at a rate of    beats.", "degenerate_text"),
+        ("slower than usual. The check found signs of atrial fibrillation.", "degenerate_text"),
+        ("The findings cannot answer this question; another part of Vigil says so. Do not answer it.", "prompt_echo"),
+        ("The check found left bundle branch block.", "invented_condition"),
+    ])
+    func realFailureModesAreCaught(text: String, rule: String) throws {
+        let context = ExplanationContext(request: try Fixtures.request("afib", .patient))
+        let answer = ["claims": [["text": "The check found signs that may fit atrial fibrillation.", "codes": ["ecg.cnn.afib"],
+                                  "measurements": []],
+                                 ["text": text, "codes": ["ecg.cnn.afib"], "measurements": []]]] as [String: Any]
+        let draft = try OpenAIBackend.draft(fromAnswer: String(decoding: try JSONSerialization.data(withJSONObject: answer), as: UTF8.self),
+                                            context: context)
+        let failures = ClaimChecker(context: context).check(draft).failures
+        #expect(failures.contains { $0.rule == rule }, "\(failures)")
     }
 }

@@ -99,7 +99,7 @@ if [ "$NO_ENGINE" = 0 ] && [ ! -x "$DIR/bin/llama-server" ]; then
     if ! command -v "$tool" >/dev/null; then
       log "installing build tools (cmake g++ make unzip) from Debian"
       export DEBIAN_FRONTEND=noninteractive
-      $SUDO apt-get update -qq && $SUDO apt-get install -y -qq cmake g++ make unzip
+      $SUDO apt-get update -qq && $SUDO apt-get install -y -qq cmake g++ make unzip >"$DIR/apt.log"
       break
     fi
   done
