@@ -52,8 +52,10 @@ public struct CompactPrompt: Sendable {
 
         // Which findings are told in full.
         let focus = question?.finding?.code
-        let full = findings.filter { $0.decision != .negative || $0.code == focus }
-        let brief = findings.filter { $0.decision == .negative && $0.code != focus }
+        // A negative finding that another detector contradicts is told in full too (not listed as NEGATIVE).
+        let disputed = Set(TemplateBackend.disagreements(in: findings).flatMap { $0.map(\.code) })
+        let full = findings.filter { $0.decision != .negative || $0.code == focus || disputed.contains($0.code) }
+        let brief = findings.filter { $0.decision == .negative && $0.code != focus && !disputed.contains($0.code) }
 
         var references: [String: String] = [:]
         var measurementNames: [String] = []
@@ -102,7 +104,8 @@ public struct CompactPrompt: Sendable {
             }
         }
         if !brief.isEmpty {
-            let names = brief.map { f in "\(context.entry(for: f)?.voice(audience).name ?? f.label) (code \(f.code))" }
+            // Names only: with "(code …)" after each, models listed them back, codes and all, as claims.
+            let names = brief.map { f in context.entry(for: f)?.voice(audience).name ?? f.label }.uniqued()
             lines.append("NEGATIVE (the check did not find these; never call them found or flagged): " + names.joined(separator: "; "))
         }
         for a in request.abstentions {
@@ -120,11 +123,20 @@ public struct CompactPrompt: Sendable {
             e.kind == "abstention" || full.contains { e.codes.contains($0.code) }
         } + (question?.entry.map { [$0] } ?? [])
         var seen = Set<String>()
+        // Two detectors that answer one question differently (the rules' and the AF model's atrial fibrillation):
+        // the approved sentence is the template's "they disagree", not one detector's answer.
+        let template = TemplateBackend().compose(context)
+        let disagreements = TemplateBackend.disagreements(in: findings).compactMap { group -> (codes: Set<String>, text: String)? in
+            let codes = Set(group.map(\.code))
+            return template.claims.first { Set($0.codes) == codes }.map { (codes, $0.text) }
+        }
         for e in used where seen.insert(e.id).inserted {
             let v = e.voice(audience)
             let f = full.first { e.codes.contains($0.code) }
             var s: [String] = []
-            if let f {
+            if let d = disagreements.first(where: { !$0.codes.isDisjoint(with: e.codes) }) {
+                s.append(d.text)
+            } else if let f {
                 if f.decision == .positive, let x = v.positive { s.append(x) }
                 if f.decision == .negative, let x = v.negative { s.append(x) }
             }
@@ -152,8 +164,11 @@ public struct CompactPrompt: Sendable {
         } else {
             lines.append("ABOUT THE TOOL: research software, not a medical device; no output is a diagnosis.")
             for c in cards {
+                // The first limitation when it is a short sentence: long ones (metric tables, developer notes
+                // such as a withheld output's configuration path) were copied into answers as they were.
+                let limit = c.limitations.first.map(Self.firstSentence).flatMap { $0.count <= 160 ? $0 : nil }
                 let line = "- \(c.name): intended use: \(Self.firstSentence(c.intendedUse))"
-                    + (c.limitations.first.map { " Limit: \(Self.firstSentence($0))" } ?? "")
+                    + (limit.map { " Limit: \($0)" } ?? "")
                     + (c.trainingData.synthetic ? " Trained on synthetic data." : "")
                 lines.append(Self.referencingNumbers(line, &references, &numberReferences))
             }

@@ -23,6 +23,9 @@ public enum FindingCode: String, CaseIterable, Sendable, Codable, Hashable {
     /// QRS duration of 120 ms or more.
     case wideQRS = "ecg.wide_qrs"
 
+    /// Atrial fibrillation, from the real-data AF model (`ecg-af`: 10 s windows, any lead count).
+    case afAtrialFibrillation = "ecg.af.afib"
+
     // MARK: ECG CNN (model-backed, calibrated probabilities)
 
     /// Atrial fibrillation, from the ECG CNN.
@@ -68,7 +71,7 @@ public enum FindingCode: String, CaseIterable, Sendable, Codable, Hashable {
     /// for codes no other shipped detector answers.
     public var sharedQuestion: String? {
         switch self {
-        case .atrialFibrillation, .cnnAtrialFibrillation: "atrial_fibrillation"
+        case .atrialFibrillation, .afAtrialFibrillation, .cnnAtrialFibrillation: "atrial_fibrillation"
         case .frequentVentricularEctopy, .cnnPVC: "ventricular_ectopy"
         default: nil
         }

