@@ -21,6 +21,7 @@ import Foundation
 /// - `polarity`: a sentence about one finding does not report it the other way round.
 /// - `dropped_finding`, `dropped_abstention`, `dropped_urgent`: every positive finding and every
 ///   abstention is reported (an abstention as such), and the urgent line is there when a finding calls for it.
+/// - `dropped_disagreement`: where two detectors answer one question differently, the answer says they disagree.
 /// - `treatment`: no doses, no drug names, no treatment orders.
 /// - `audience`: patient answers have no clinician jargon (PPV, operating threshold, …) and a
 ///   Flesch–Kincaid grade ≤ 10; clinician answers do not address the patient ("your heart").
@@ -216,6 +217,14 @@ public struct ClaimChecker: Sendable {
         }
         for a in request.abstentions where !abstentionReported.contains("abstention:\(a.reason.rawValue)") {
             fail("dropped_abstention", "the abstention of \(a.detector.id) (\(a.reason.rawValue)) is not reported as such")
+        }
+        // Two detectors that answer one question differently: the answer says they disagree (as the template
+        // does), not one detector's side ("The check found signs of atrial fibrillation" where the AF model
+        // was negative and the rules positive, a real answer).
+        let modelText = (draft.claims.map(\.text) + [draft.answer].compactMap { $0 }).joined(separator: " ").lowercased()
+        for group in TemplateBackend.disagreements(in: findings)
+        where !PhraseScan.any(modelText, ["disagree", "do not agree", "don't agree", "not agree", "differ", "conflict"]) {
+            fail("dropped_disagreement", "the detectors disagree on \(group.map(\.code).joined(separator: " / ")) and the answer does not say so")
         }
         let needsUrgent = findings.contains { f in
             f.decision == .positive && (context.entry(for: f)?.urgentWhenPositive ?? false)

@@ -58,6 +58,8 @@ public struct CompactPrompt: Sendable {
         let brief = findings.filter { $0.decision == .negative && $0.code != focus && !disputed.contains($0.code) }
 
         var references: [String: String] = [:]
+        var numberReferences: [String: String] = [:]
+        var shownMeasurements = Set<String>()
         var measurementNames: [String] = []
         var lines: [String] = []
         lines.append("AUDIENCE: \(audience.rawValue)")
@@ -76,12 +78,11 @@ public struct CompactPrompt: Sendable {
                 references["\(f.code).threshold"] = Likelihood.format(t)
                 line += patient
                     ? "; the tool rated it \(Self.likelihoodWord(p)) (write {\(f.code).probability})"
-                    : "; probability \(Likelihood.format(p)) (write {\(f.code).probability}), operating threshold "
-                        + "\(Likelihood.format(t)) (write {\(f.code).threshold})"
+                    : "; probability {\(f.code).probability}, \(p >= t ? "at or above" : "below") the operating threshold {\(f.code).threshold}"
                 if !patient, let pv = request.outputLabel(for: f)?.predictiveValues {
                     references["\(f.code).ppv"] = Likelihood.format(pv.ppv)
                     references["\(f.code).npv"] = Likelihood.format(pv.npv)
-                    line += "; PPV \(Likelihood.format(pv.ppv)) (write {\(f.code).ppv}), NPV \(Likelihood.format(pv.npv)) (write {\(f.code).npv})"
+                    line += "; PPV {\(f.code).ppv}, NPV {\(f.code).npv}"
                 }
             } else {
                 line += "; measured by rules, no model"
@@ -93,11 +94,13 @@ public struct CompactPrompt: Sendable {
                 let ref = Self.referenceName(m.name)
                 if references[ref] == nil { references[ref] = value }
                 if !measurementNames.contains(m.name) { measurementNames.append(m.name) }
-                var ml = "  measurement \(m.name): \(value) (write {\(ref)})"
+                // A measurement several findings carry (heart rate) is told once.
+                guard shownMeasurements.insert(m.name).inserted else { continue }
+                var ml = "  measurement \(m.name): {\(ref)}"
                 if let range = kb.range(forMeasurement: m.name), range.unit == m.unit {
                     references["\(ref).range"] = range.text(for: audience)
                     let pos = range.position(of: m.value)
-                    ml += "; usual range \(range.text(for: audience)) (write {\(ref).range}); "
+                    ml += "; usual range {\(ref).range}; "
                         + (pos == .within ? "WITHIN the usual range" : pos == .above ? "ABOVE the usual range" : "BELOW the usual range")
                 }
                 lines.append(ml)
@@ -110,14 +113,15 @@ public struct CompactPrompt: Sendable {
         }
         for a in request.abstentions {
             let entry = kb.entry(forReason: a.reason)
+            // The detector's own message (lead lists such as "V1, V2") stays out: the reader gets the knowledge
+            // base's line for the abstention, and the clinician's explanation carries the message.
             lines.append("COULD NOT CHECK (code abstention:\(a.reason.rawValue)): \(entry?.voice(audience).name ?? a.reason.rawValue)"
-                + (patient ? "" : "; detector \(a.detector.id): \(a.message)"))
+                + (patient ? "" : "; detector \(a.detector.id)"))
         }
 
         // Approved sentences. Their numbers (and the model cards') become references too ({value_a}, …): a model
         // that copies "sinus rhythm above 100 /min" may not write the digits, and without a reference to write it
         // degenerated into spaces until max_tokens (seen with Qwen2.5-Coder-1.5B).
-        var numberReferences: [String: String] = [:]
         var approved: [String] = []
         let used = context.entries.filter { e in
             e.kind == "abstention" || full.contains { e.codes.contains($0.code) }
@@ -180,12 +184,12 @@ public struct CompactPrompt: Sendable {
             lines.append("QUESTION: \(q.question)")
             if q.answerable {
                 asksForAnswer = true
-                lines.append("Answer it in \"answer\" from the approved sentences only.")
+                lines.append("Answer it in \"answer\" from these facts only.")
             } else {
                 lines.append("The findings cannot answer this question; another part of Vigil says so. Do not answer it; explain the findings only.")
             }
         }
-        lines.append("TASK: write 1 to \(Self.maxClaims) short claims that explain these results to the \(audience.rawValue)"
+        lines.append("TASK: write one to five short claims that explain these results to the \(audience.rawValue)"
             + (asksForAnswer ? ", and the answer" : "") + ".")
 
         var codes = findings.map(\.code)
@@ -194,6 +198,9 @@ public struct CompactPrompt: Sendable {
         self.measurementNames = measurementNames
         self.references = references
         self.asksForAnswer = asksForAnswer
+        // No digit anywhere a model could copy from (labels such as "Wide QRS (≥ 120 ms)" too): every number is
+        // a reference. Measurement names keep theirs; claims cite them from the schema's enum.
+        lines = lines.map { $0.hasPrefix("  measurement ") ? $0 : Self.referencingNumbers($0, &references, &numberReferences) }
         self.user = lines.joined(separator: "\n")
         self.system = Self.systemMessage(audience)
     }
@@ -202,14 +209,14 @@ public struct CompactPrompt: Sendable {
         let patient = audience == .patient
         return """
             You explain results of Vigil, research software that checks ECGs and scans, to a \(patient ? "patient" : "clinician"). Strict rules:
-            1. Use only the facts given. Add no facts, conditions, causes, advice or urgency of your own.
-            2. Never write a digit. To give a number, write its reference in braces exactly as listed, e.g. {ventricularRate}; it is filled in for you.
-            3. A flag is not a diagnosis. Never write "you have", "the patient has", "diagnosed", "confirms", "definitely" or "rules out". Say "the check found signs of" or "the tool flagged".
-            4. Describe a measurement only as the facts say: WITHIN the usual range is not long, short, fast, slow, high or low.
-            5. Report every flagged finding and every test that could not be checked.
-            6. No medicines, treatments or lifestyle advice.
-            7. \(patient ? "Plain words, short sentences, 8th-grade reading level; no statistics words (probability, threshold, PPV)." : "Concise clinical language; do not address the patient.")
-            8. In each claim list the codes and measurement names it is about.
+            - Use only the facts given. Add no facts, conditions, causes, advice or urgency of your own.
+            - Numbers are never written out: write a value's reference in braces exactly as listed, e.g. {heartRate}; Vigil fills in the value.
+            - A flag is not a diagnosis. Never write "you have", "the patient has", "diagnosed", "confirms", "definitely" or "rules out". Say "the check found signs of" or "the tool flagged".
+            - Describe a measurement only as the facts say: WITHIN the usual range is not long, short, fast, slow, high or low.
+            - Report every flagged finding and every test that could not be checked.
+            - No medicines, treatments or lifestyle advice.
+            - \(patient ? "Plain words, short sentences, eighth-grade reading level; no statistics words (probability, threshold, PPV)." : "Concise clinical language; do not address the patient.")
+            - In each claim list the codes and measurement names it is about.
             Reply with JSON only.
             """
     }

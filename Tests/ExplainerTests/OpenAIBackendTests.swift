@@ -266,7 +266,19 @@ import Testing
         let ref = try #require(compact.references.first { $0.value == "100" }?.key, "\(compact.references)")
         #expect(approved.contains("{\(ref)}"))
         #expect(compact.fill("Sinus rhythm above {\(ref)} /min.") == "Sinus rhythm above 100 /min.")
-        #expect(compact.user.contains("measurement heartRate: 124 /min (write {heartRate})"))
+        #expect(compact.user.contains("measurement heartRate: {heartRate}"))
+        #expect(compact.references["heartRate"] == "124 /min")
+        // The facts have no digit a model could want to copy (the schema forbids digits in its text).
+        for scenario in ["afib", "qtc", "mixed", "sinus"] {
+            for audience in [Audience.clinician, .patient] {
+                let c = CompactPrompt(context: ExplanationContext(request: try Fixtures.request(scenario, audience)))
+                let withDigits = c.user.split(separator: "\n").filter { line in
+                    !line.hasPrefix("  measurement ") && line.contains { $0.isASCII && $0.isNumber }
+                }
+                #expect(withDigits.isEmpty, "\(scenario)/\(audience): \(withDigits)")
+                #expect(!c.system.contains { $0.isASCII && $0.isNumber })
+            }
+        }
         // A value's unit written again after its reference is not doubled.
         #expect(compact.fill("A rate of {heartRate} /min, fast.") == "A rate of 124 /min, fast.")
     }
@@ -329,5 +341,19 @@ import Testing
                                             context: context)
         let failures = ClaimChecker(context: context).check(draft).failures
         #expect(failures.contains { $0.rule == rule }, "\(failures)")
+    }
+
+    @Test func whenDetectorsDisagreeTheAnswerMustSaySo() throws {
+        var request = try Fixtures.request("afib", .clinician)
+        request.outcomes.append(.findings([try Fixtures.measured("ecg.afib", label: "Atrial fibrillation", .negative, [FindingMeasurement(name: "heartRate", value: 112, unit: "/min")])]))
+        let context = ExplanationContext(request: request)
+        func failures(_ text: String) throws -> [String] {
+            let answer = ["claims": [["text": text, "codes": ["ecg.cnn.afib", "ecg.afib"], "measurements": []]]] as [String: Any]
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: answer), as: UTF8.self)
+            return ClaimChecker(context: context).check(try OpenAIBackend.draft(fromAnswer: json, context: context)).failures.map(\.rule)
+        }
+        #expect(try failures("The check found signs of atrial fibrillation.").contains("dropped_disagreement"))
+        #expect(try !failures("The detectors disagree on atrial fibrillation: the CNN flagged it, the rhythm rules did not.")
+            .contains("dropped_disagreement"))
     }
 }
