@@ -91,6 +91,8 @@ public struct ClaimChecker: Sendable {
         }
 
         var mentionedFindings = Set<String>()
+        // Findings on a question two detectors answer differently: one side's "not found" is the template's own.
+        let disputed = Set(TemplateBackend.disagreements(in: findings).flatMap { $0.map(\.code) })
         // The knowledge base's own sentences about a normal result that was found (sinus rhythm): a sentence
         // taken from them nearly word for word may say "normal" even where the answer cites no code (the
         // `answer` field cites none).
@@ -186,6 +188,27 @@ public struct ClaimChecker: Sendable {
                         fail("polarity", "\(f.code) is negative but \"\(sentence)\" reports it as found")
                     }
                 }
+                // A list of what was not found names only negative findings ("The check did not find atrial
+                // fibrillation, left bundle branch block, …" where the AF finding was indeterminate, a real answer).
+                if PhraseScan.polarity(lower) == .negative, let phrase = PhraseScan.first(lower, PhraseScan.negativePolarity),
+                   let r = lower.range(of: phrase)
+                {
+                    let after = String(lower[r.upperBound...])
+                    for f in linkedFindings(sentence: after, codes: []) where f.decision != .negative
+                        && mentionedByName(f, in: after) && !disputed.contains(f.code)
+                    {
+                        fail("polarity", "\(f.code) is \(f.decision.rawValue) but \"\(sentence)\" lists it as not found")
+                    }
+                }
+                // A claim that reports a flag, citing a negative finding by its own name ("The check flagged
+                // premature ventricular complexes" citing the negative CNN output, a real answer).
+                if PhraseScan.polarity(lower) == .positive {
+                    for f in findings where f.decision == .negative && unit.codes.contains(f.code)
+                        && TextScan.containsPhrase(lower, f.label.lowercased())
+                    {
+                        fail("polarity", "\(f.code) is negative but \"\(sentence)\" cites it as found")
+                    }
+                }
                 // Audience.
                 switch request.audience {
                 case .patient:
@@ -251,6 +274,14 @@ public struct ClaimChecker: Sendable {
     }
 
     /// Findings a sentence is about: those it cites by code, and those whose label or entry terms it names.
+    /// Whether the sentence names the finding's condition (its label or an entry name), not only a term.
+    func mentionedByName(_ f: Finding, in sentence: String) -> Bool {
+        if TextScan.containsPhrase(sentence, f.label.lowercased()) { return true }
+        guard let entry = context.entry(for: f) else { return false }
+        return TextScan.containsPhrase(sentence, entry.patient.name.lowercased())
+            || TextScan.containsPhrase(sentence, entry.clinician.name.lowercased())
+    }
+
     func linkedFindings(sentence: String, codes: [String]) -> [Finding] {
         context.request.findings.filter { f in
             if codes.contains(f.code) { return true }

@@ -262,6 +262,17 @@ public struct CompactPrompt: Sendable {
         return out
     }
 
+    /// Other ways a model writes the unit a filled-in value already carries.
+    static let unitSynonyms: [String: [String]] = [
+        "/min": ["beats per minute", "beats a minute", "bpm", "per minute"],
+        "beats a minute": ["beats per minute", "/min", "bpm", "per minute"],
+        "ms": ["milliseconds", "millisecond", "msec"],
+        "milliseconds": ["ms", "msec"],
+        "mV": ["millivolts"], "millivolts": ["mV"],
+        "mm": ["millimeters", "millimetres"], "millimeters": ["mm"],
+        "degrees": ["°", "degree"], "s": ["seconds", "sec"], "%": ["percent", "per cent"],
+    ]
+
     /// A name for the `index`-th number reference without digits (the schema forbids them in the text, so
     /// `{n1}` could not be written): a, b, …, z, aa, ab, …
     static func letters(_ index: Int) -> String {
@@ -364,10 +375,13 @@ public struct CompactPrompt: Sendable {
             if let lastDigit = value.lastIndex(where: { $0.isNumber }) {
                 let unit = value[value.index(after: lastDigit)...].trimmingCharacters(in: .whitespaces)
                 let after = rest.drop { $0 == " " }
-                if !unit.isEmpty, after.hasPrefix(unit),
-                   after.dropFirst(unit.count).first.map({ !$0.isLetter }) ?? true
+                // The unit or a synonym ("{PR} milliseconds" where the value is "156 ms").
+                for written in ([unit] + (Self.unitSynonyms[unit] ?? [])).sorted(by: { $0.count > $1.count })
+                where !unit.isEmpty && after.lowercased().hasPrefix(written.lowercased())
+                    && (after.dropFirst(written.count).first.map { !$0.isLetter } ?? true)
                 {
-                    rest = after.dropFirst(unit.count)
+                    rest = after.dropFirst(written.count)
+                    break
                 }
             }
         }

@@ -80,6 +80,26 @@ struct MeaningChecks {
         return nil
     }
 
+    /// Whether the causal phrase and the two words after it come from the knowledge entries ("other conditions
+    /// can cause the same change" is the ST-elevation entry's own).
+    func entryStatesCause(_ phrase: String, in sentence: String) -> Bool {
+        guard let r = sentence.range(of: phrase) else { return false }
+        let next = Self.words(String(sentence[r.upperBound...])).prefix(2)
+        return TextScan.containsPhrase(entryText, ([phrase] + next).joined(separator: " "))
+    }
+
+    /// Symptoms a model may add of its own.
+    static let symptomWords = [
+        "fatigue", "tired", "tiredness", "shortness of breath", "short of breath", "breathless", "breathlessness",
+        "dizzy", "dizziness", "faint", "fainting", "chest pain", "palpitations", "headache", "nausea", "swelling",
+        "lightheaded", "light-headed", "weakness",
+    ]
+    /// Causal claims; a sentence taken nearly word for word from approved text is exempt (checked before).
+    static let causePhrases = [
+        "a sign of", "sign of underlying", "caused by", "due to", "can cause", "may cause", "can lead to",
+        "may lead to", "leads to", "result of", "because of", "is associated with", "are associated with",
+    ]
+
     static let urgencyPhrases = [
         "urgent", "urgently", "emergency", "immediately", "immediate", "right away", "at once", "as soon as possible",
         "asap", "serious", "seriously", "dangerous", "danger", "life-threatening", "life threatening", "critical",
@@ -139,6 +159,14 @@ struct MeaningChecks {
             }
             if let verb = diagnosisStatement(lower) {
                 fail("certainty", "diagnosis statement ('\(verb)') in \"\(sentence)\"")
+            }
+            // Symptoms and causes only as the knowledge entries give them (real answers added "can cause
+            // fatigue and shortness of breath" and "can be a sign of underlying heart disease").
+            if let symptom = PhraseScan.first(lower, Self.symptomWords), !TextScan.containsPhrase(entryText, symptom) {
+                fail("invented_symptom", "'\(symptom)' in \"\(sentence)\" is not in the knowledge entries")
+            }
+            if let cause = PhraseScan.first(lower, Self.causePhrases), !entryStatesCause(cause, in: lower) {
+                fail("invented_cause", "'\(cause)' in \"\(sentence)\" states a cause or consequence of its own")
             }
         }
     }
@@ -229,6 +257,21 @@ struct MeaningChecks {
                     fail("measurement_contradiction", "'\((above ?? normal)!)' about \(range.label) \(value), which is below the usual range (\(range.text)), in \"\(sentence)\"")
                 default: break
                 }
+            }
+        }
+        // A measurement the knowledge base gives no usual range for (RRmean, SDNN, RMSSD) cannot be called within
+        // one ("The RRmean, RRsd, SDNN and RMSSD were also within the usual ranges", a real answer).
+        var unranged = Set<String>()
+        for f in context.request.findings {
+            for m in f.measurements where context.knowledge.range(forMeasurement: m.name).map({ $0.unit != m.unit }) ?? true {
+                unranged.insert(m.name)
+            }
+        }
+        let words = Set(Self.words(lower))
+        for name in unranged.sorted() where words.contains(name.lowercased()) {
+            if let w = Self.unnegated(stripped, ["within", "usual range", "normal range", "usual ranges", "normal ranges", "in range"]) {
+                fail("ungrounded_range", "'\(w)' about \(name), which has no usual range in the knowledge base, in \"\(sentence)\"")
+                break
             }
         }
     }

@@ -281,6 +281,8 @@ import Testing
         }
         // A value's unit written again after its reference is not doubled.
         #expect(compact.fill("A rate of {heartRate} /min, fast.") == "A rate of 124 /min, fast.")
+        #expect(compact.fill("A rate of {heartRate} beats per minute.") == "A rate of 124 /min.")
+        #expect(compact.fill("{heartRate} bpmx") == "124 /min bpmx")
     }
 
     @Test func repeatedClaimsAreMergedAndALeftOutAbstentionIsAddedFromTheKnowledgeBase() throws {
@@ -355,5 +357,20 @@ import Testing
         #expect(try failures("The check found signs of atrial fibrillation.").contains("dropped_disagreement"))
         #expect(try !failures("The detectors disagree on atrial fibrillation: the CNN flagged it, the rhythm rules did not.")
             .contains("dropped_disagreement"))
+    }
+
+    @Test func aMeasurementWithNoUsualRangeCannotBeCalledWithinOne() throws {
+        var request = try Fixtures.request("qtc", .clinician)
+        request.outcomes = [.findings([try Fixtures.measured("ecg.sinus_rhythm", label: "Sinus rhythm", .positive, [
+            FindingMeasurement(name: "heartRate", value: 72, unit: "/min"), FindingMeasurement(name: "RRmean", value: 830, unit: "ms"),
+        ])])]
+        let context = ExplanationContext(request: request)
+        func rules(_ text: String) throws -> [String] {
+            let answer = ["claims": [["text": text, "codes": ["ecg.sinus_rhythm"], "measurements": []]]] as [String: Any]
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: answer), as: UTF8.self)
+            return ClaimChecker(context: context).check(try OpenAIBackend.draft(fromAnswer: json, context: context)).failures.map(\.rule)
+        }
+        #expect(try rules("Sinus rhythm was found. The RRmean was within the usual range.").contains("ungrounded_range"))
+        #expect(try !rules("Sinus rhythm was found; the heart rate was within the usual range.").contains("ungrounded_range"))
     }
 }

@@ -4,7 +4,7 @@ answer is judged faithful or not by reading it against its facts before the chec
 
 For every record written by `vigil bench explain --record DIR` it prints the facts the model was given (the
 user part of the compact prompt), the question, and the answer as a reader would see it (references filled
-in). Labels go into Tools/llm/labels.json as {"<model>/<record file>": {"faithful": bool, "reason": "..."}};
+in). Labels go into Tools/llm/labels.json as {"<record folder>/<record file>": {"faithful": bool, "reason": "..."}};
 answers already labelled are skipped.
 
 Usage: python3 Tools/llm/label-view.py RECORD_DIR [--all]
@@ -19,7 +19,7 @@ labels = json.loads(labels_path.read_text()) if labels_path.exists() else {}
 show_all = "--all" in sys.argv
 for path in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
     r = json.loads(path.read_text())
-    key = f"{r.get('model')}/{path.name}"
+    key = f"{pathlib.Path(sys.argv[1]).name}/{path.name}"
     if key in labels and not show_all:
         continue
     print("=" * 100)

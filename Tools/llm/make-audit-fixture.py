@@ -5,7 +5,7 @@ for the claim checker's audit, from
   - answer records written by `vigil bench explain --record DIR` (Tools/llm/collect-answers.sh),
   - the findings files they were asked about (`vigil ecg score --json` output of real records; only the
     findings and the two model cards go in, no signal and no patient data: the records carry none),
-  - Tools/llm/labels.json: {"<model>/<record file>": {"faithful": true|false, "reason": "..."}}, written by
+  - Tools/llm/labels.json: {"<record folder>/<record file>": {"faithful": true|false, "reason": "..."}}, written by
     careful reading of each answer against its findings, before looking at the checker's verdict.
 
 Usage: python3 Tools/llm/make-audit-fixture.py FINDINGS_DIR RECORD_DIR [RECORD_DIR...]
@@ -22,7 +22,7 @@ answers, inputs, cards = [], {}, {}
 for record_dir in sys.argv[2:]:
     for path in sorted(pathlib.Path(record_dir).glob("*.json")):
         r = json.loads(path.read_text())
-        key = f"{r.get('model')}/{path.name}"
+        key = f"{pathlib.Path(record_dir).name}/{path.name}"
         if key not in labels or r.get("rawAnswer") is None:
             continue
         name = r["input"]
@@ -34,6 +34,9 @@ for record_dir in sys.argv[2:]:
         lab = labels[key]
         answers.append({
             "id": key, "model": r.get("model"), "input": name, "audience": r["audience"],
+            # Answers on records looked at while the prompt and checker were changed ("dev") or never looked at
+            # before the answers were labelled ("held-out"), by the record folder's name.
+            "set": "held-out" if "held" in pathlib.Path(record_dir).name else "dev",
             "question": r.get("question"), "rawAnswer": r["rawAnswer"],
             "filledClaims": [c["text"] for c in r.get("claims", [])], "filledAnswer": r.get("answer"),
             "faithful": lab["faithful"], "reason": lab["reason"],
