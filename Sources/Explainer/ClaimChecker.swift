@@ -99,13 +99,7 @@ public struct ClaimChecker: Sendable {
         let normalTexts = findings.filter { $0.decision == .positive }.compactMap { context.entry(for: $0) }
             .filter(\.normal).flatMap { e in [e.voice(request.audience).positive, e.voice(request.audience).whatItIs].compactMap { $0 } }
             .map { MeaningChecks.words($0.lowercased()) }
-        func copiesNormalEntry(_ lower: String) -> Bool {
-            let words = MeaningChecks.words(lower)
-            return words.count >= 3 && normalTexts.contains { text in
-                let run = MeaningChecks.longestCommonRun(words, text)
-                return run >= 4 && Double(run) >= 0.7 * Double(words.count)
-            }
-        }
+        func copiesNormalEntry(_ lower: String) -> Bool { MeaningChecks.isNearCopy(lower, ofAny: normalTexts) }
         var abstentionReported = Set<String>()
         for unit in units {
             let lowerUnit = unit.text.lowercased()

@@ -38,6 +38,10 @@ public struct CompactPrompt: Sendable {
 
     /// Most claims the schema allows.
     public static let maxClaims = 5
+    /// ``maxClaims`` as a word (the prompt has no digits).
+    static var maxClaimsWord: String {
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"][min(maxClaims, 9)]
+    }
     /// Most characters per claim text or answer.
     public static let maxTextLength = 320
 
@@ -53,7 +57,8 @@ public struct CompactPrompt: Sendable {
         // Which findings are told in full.
         let focus = question?.finding?.code
         // A negative finding that another detector contradicts is told in full too (not listed as NEGATIVE).
-        let disputed = Set(TemplateBackend.disagreements(in: findings).flatMap { $0.map(\.code) })
+        let disagreeing = TemplateBackend.disagreements(in: findings)
+        let disputed = Set(disagreeing.flatMap { $0.map(\.code) })
         let full = findings.filter { $0.decision != .negative || $0.code == focus || disputed.contains($0.code) }
         let brief = findings.filter { $0.decision == .negative && $0.code != focus && !disputed.contains($0.code) }
 
@@ -130,7 +135,7 @@ public struct CompactPrompt: Sendable {
         // Two detectors that answer one question differently (the rules' and the AF model's atrial fibrillation):
         // the approved sentence is the template's "they disagree", not one detector's answer.
         let template = TemplateBackend().compose(context)
-        let disagreements = TemplateBackend.disagreements(in: findings).compactMap { group -> (codes: Set<String>, text: String)? in
+        let disagreements = disagreeing.compactMap { group -> (codes: Set<String>, text: String)? in
             let codes = Set(group.map(\.code))
             return template.claims.first { Set($0.codes) == codes }.map { (codes, $0.text) }
         }
@@ -189,7 +194,7 @@ public struct CompactPrompt: Sendable {
                 lines.append("The findings cannot answer this question; another part of Vigil says so. Do not answer it; explain the findings only.")
             }
         }
-        lines.append("TASK: write one to five short claims that explain these results to the \(audience.rawValue)"
+        lines.append("TASK: write one to \(Self.maxClaimsWord) short claims that explain these results to the \(audience.rawValue)"
             + (asksForAnswer ? ", and the answer" : "") + ".")
 
         var codes = findings.map(\.code)

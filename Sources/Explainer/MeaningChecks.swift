@@ -175,10 +175,16 @@ struct MeaningChecks {
     /// audience's voice, a template claim or next step): a contiguous run of its words that covers 70 % of
     /// them (at least 4 words) appears there.
     func isApprovedAdvice(_ lower: String) -> Bool {
+        Self.isNearCopy(lower, ofAny: approvedAdvice.map(Self.words))
+    }
+
+    /// Whether `lower` is taken nearly word for word from one of `texts` (each as ``words(_:)``): a contiguous run
+    /// of its words that covers 70 % of them (at least 4 words; the sentence has at least 3).
+    static func isNearCopy(_ lower: String, ofAny texts: [[String]]) -> Bool {
         let words = Self.words(lower)
         guard words.count >= 3 else { return false }
-        return approvedAdvice.contains { approved in
-            let run = Self.longestCommonRun(words, Self.words(approved))
+        return texts.contains { text in
+            let run = Self.longestCommonRun(words, text)
             return run >= 4 && Double(run) >= 0.7 * Double(words.count)
         }
     }
